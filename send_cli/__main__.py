@@ -1,0 +1,3 @@
+from send_cli.cli import main
+
+main()

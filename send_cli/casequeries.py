@@ -1,0 +1,117 @@
+"""Read-side queries for cases: lists and the whole timeline of one case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from send_cli.models import AuditEntry, Case, Contact, Followup, Officer
+from send_cli.settings import LONDON
+
+CASE_KEYS = ("ref", "name", "dob", "officer", "status", "received", "requested_by", "setting")
+CONTACT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", "summary", "officer")
+FOLLOWUP_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at")
+AUDIT_KEYS = ("at", "officer", "action", "case_ref", "entity", "entity_id", "before", "after")
+
+
+def local(dt: Any) -> Any:
+    """A stored (UTC) date-time as Europe/London wall clock."""
+    if dt is None:
+        return None
+    return dt.astimezone(LONDON) if dt.tzinfo else dt.replace(tzinfo=LONDON)
+
+
+def case_rows(session: Session, *, officer: str | None = None, status: str | None = None,
+              batch: int = 2000) -> Iterator[dict[str, Any]]:
+    stmt = (select(Case.ref, Case.name, Case.dob, Officer.code, Case.status, Case.received,
+                   Case.requested_by, Case.setting)
+            .join(Officer, Officer.id == Case.officer_id).order_by(Case.ref))
+    if officer:
+        stmt = stmt.where(Officer.code == officer)
+    if status:
+        stmt = stmt.where(Case.status == status)
+    for row in session.execute(stmt.execution_options(yield_per=batch)):
+        yield dict(zip(CASE_KEYS, row, strict=True))
+
+
+def case_count(session: Session, *, officer: str | None = None,
+               status: str | None = None) -> int:
+    from sqlalchemy import func
+
+    stmt = select(func.count(Case.id))
+    if officer:
+        stmt = stmt.join(Officer, Officer.id == Case.officer_id).where(Officer.code == officer)
+    if status:
+        stmt = stmt.where(Case.status == status)
+    return int(session.scalar(stmt) or 0)
+
+
+def contact_rows(session: Session, *, case_id: int | None = None,
+                 batch: int = 5000) -> Iterator[dict[str, Any]]:
+    stmt = (select(Contact.id, Case.ref, Contact.at, Contact.channel, Contact.direction,
+                   Contact.party, Contact.summary, Officer.code)
+            .join(Case, Case.id == Contact.case_id)
+            .join(Officer, Officer.id == Contact.officer_id))
+    if case_id is not None:
+        stmt = stmt.where(Contact.case_id == case_id).order_by(Contact.at, Contact.id)
+    else:
+        stmt = stmt.order_by(Contact.id)
+    for row in session.execute(stmt.execution_options(yield_per=batch)):
+        d = dict(zip(CONTACT_KEYS, row, strict=True))
+        d["at"] = local(d["at"])
+        yield d
+
+
+def followup_rows(session: Session, *, case_id: int | None = None, officer: str | None = None,
+                  include_done: bool = False, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    stmt = (select(Followup.id, Case.ref, Followup.kind, Followup.due, Officer.code,
+                   Followup.done_at)
+            .join(Case, Case.id == Followup.case_id)
+            .join(Officer, Officer.id == Followup.officer_id)
+            .order_by(Followup.due, Followup.id))
+    if case_id is not None:
+        stmt = stmt.where(Followup.case_id == case_id)
+    if officer:
+        stmt = stmt.where(Officer.code == officer)
+    if not include_done:
+        stmt = stmt.where(Followup.done_at.is_(None))
+    for fid, ref, kind, due, code, done_at in session.execute(
+            stmt.execution_options(yield_per=batch)):
+        yield {"id": fid, "case_ref": ref, "kind": kind, "due": due, "officer": code,
+               "status": "open" if done_at is None else "done", "done_at": local(done_at)}
+
+
+def audit_rows(session: Session, *, case_ref: str | None = None,
+               batch: int = 5000) -> Iterator[dict[str, Any]]:
+    stmt = select(AuditEntry).order_by(AuditEntry.id)
+    if case_ref is not None:
+        stmt = stmt.where(AuditEntry.case_ref == case_ref)
+    for entry in session.execute(stmt.execution_options(yield_per=batch)).scalars():
+        yield {"at": local(entry.at), "officer": entry.officer, "action": entry.action,
+               "case_ref": entry.case_ref, "entity": entry.entity,
+               "entity_id": entry.entity_id, "before": entry.before, "after": entry.after}
+
+
+def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
+    """Everything about one case, section by section."""
+    from send_cli import panelwork, timeline
+
+    officer = session.get(Officer, case.officer_id)
+    detail: dict[str, Any] = {
+        "case": {"ref": case.ref, "name": case.name, "dob": case.dob,
+                 "officer": officer.code if officer else None,
+                 "team": officer.team if officer else None, "status": case.status,
+                 "received": case.received, "requested_by": case.requested_by,
+                 "setting": case.setting, "closed_on": case.closed_on,
+                 "close_reason": case.close_reason},
+    }
+    detail.update(timeline.case_view(session, case, today))
+    detail.update(panelwork.case_view(session, case))
+    detail["contacts"] = list(contact_rows(session, case_id=case.id))
+    detail["followups"] = list(followup_rows(session, case_id=case.id, include_done=True))
+    detail["audit"] = list(audit_rows(session, case_ref=case.ref))
+    return detail

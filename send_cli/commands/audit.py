@@ -1,0 +1,9 @@
+"""send-cli audit."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(root: typer.Typer) -> None:
+    pass

@@ -1,0 +1,161 @@
+"""send-cli case: register requests and follow each case."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from send_cli.commands.common import (
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    a_date,
+    check_format,
+    choice,
+    state,
+    text,
+)
+
+app = typer.Typer(help="Cases: register a request for an EHC needs assessment and follow it.",
+                  no_args_is_help=True)
+
+CASE_COLUMNS = ("ref", "name", "dob", "officer", "status", "received", "requested_by",
+                "setting")
+
+
+@app.command("add")
+def case_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The child's or young person's name.")],
+    dob: Annotated[str, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")],
+    officer: Annotated[str, typer.Option("--officer", help="The named officer's code.")],
+    received: Annotated[str, typer.Option("--received", help="The day the council received "
+                                          "the request, YYYY-MM-DD: every statutory clock "
+                                          "starts here.")],
+    ref: Annotated[str | None, typer.Option("--ref", help="The case reference; one is made "
+                                            "(EHC-YEAR-NNNNN) if absent.")] = None,
+    requested_by: Annotated[str | None, typer.Option(
+        "--requested-by", help="parent, young-person, school or professional.")] = None,
+    setting: Annotated[str | None, typer.Option("--setting", help="School or setting.")] = None,
+) -> None:
+    """Register a request for an EHC needs assessment. Prints the reference.
+
+    Example: send-cli case add --name "Sam Jones" --dob 2016-05-04 --officer AO1
+    --received 2026-11-02 --requested-by parent
+    """
+    from send_cli import casework
+    from send_cli.render import data_line
+    from send_cli.rules.people import REQUESTED_BY
+
+    st = state(ctx)
+    if requested_by is not None:
+        choice(requested_by, REQUESTED_BY, what="--requested-by")
+    name = text(name, what="--name", max_len=200)
+    setting = text(setting, what="--setting", required=False, max_len=200) or None
+    born = a_date(dob, what="--dob")
+    got = a_date(received, what="--received")
+    assert born is not None and got is not None
+    with st.store().write() as session:
+        case = casework.add_case(session=session, ref=ref, name=name, dob=born,
+                                 officer=officer, received=got, requested_by=requested_by,
+                                 setting=setting, actor=st.settings.officer,
+                                 now=st.settings.now)
+        ref_made = case.ref
+    data_line(ref_made)
+
+
+@app.command("list")
+def case_list(
+    ctx: typer.Context,
+    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's.")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="requested, assessing, drafting, plan-in-force, refused, ceased or "
+        "closed.")] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    limit: LimitOpt = 50,
+) -> None:
+    """List cases.
+
+    Example: send-cli case list --officer AO1 --status assessing
+    """
+    from send_cli import casequeries
+    from send_cli.casework import CASE_STATUSES
+    from send_cli.render import emit
+
+    st = state(ctx)
+    check_format(fmt)
+    if status is not None:
+        choice(status, CASE_STATUSES, what="--status")
+    with st.store().read() as session:
+        total = None
+        if fmt == "table":
+            total = casequeries.case_count(session, officer=officer, status=status)
+        rows = casequeries.case_rows(session, officer=officer, status=status)
+        emit(rows, CASE_COLUMNS, fmt=fmt, output=output, title="Cases", limit=limit,
+             total=total, empty="No cases.")
+
+
+@app.command("show")
+def case_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """The case and its whole timeline: statutory clocks, milestones, panels,
+    decisions, contacts, follow-ups and audit.
+
+    Example: send-cli case show EHC-2026-00001
+    """
+    from send_cli import casequeries, casework
+    from send_cli.render import emit_case
+
+    st = state(ctx)
+    check_format(fmt)
+    with st.store().read() as session:
+        case = casework.get_case(session, ref)
+        detail: dict[str, Any] = casequeries.case_detail(session, case, st.settings.today)
+    emit_case(detail, fmt=fmt, output=output, today=st.settings.today)
+
+
+@app.command("assign")
+def case_assign(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    officer: Annotated[str, typer.Argument(help="The new named officer's code.")],
+) -> None:
+    """Give a case (and its open follow-ups) to another officer.
+
+    Example: send-cli case assign EHC-2026-00001 CO2
+    """
+    from send_cli import casework
+    from send_cli.render import message
+
+    st = state(ctx)
+    with st.store().write() as session:
+        _, moved = casework.assign_case(session=session, ref=ref, officer=officer,
+                                        actor=st.settings.officer, now=st.settings.now)
+    message(f"{ref} is now with {officer} ({moved} open follow-ups moved)")
+
+
+@app.command("close")
+def case_close(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the case closes.")],
+) -> None:
+    """Close a case; its open follow-ups are closed with it.
+
+    Example: send-cli case close EHC-2026-00001 --reason "moved out of the area"
+    """
+    from send_cli import casework
+    from send_cli.render import message
+
+    st = state(ctx)
+    reason = text(reason, what="--reason", max_len=500)
+    with st.store().write() as session:
+        casework.close_case(session=session, ref=ref, reason=reason,
+                            actor=st.settings.officer, now=st.settings.now)
+    message(f"closed {ref}")

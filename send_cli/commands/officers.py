@@ -1,0 +1,86 @@
+"""send-cli officer: the casework team."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from send_cli.commands.common import FormatOpt, OutputOpt, check_format, choice, state, text
+
+app = typer.Typer(help="The casework team: add officers, list them, move work when one leaves.",
+                  no_args_is_help=True)
+
+OFFICER_COLUMNS = ("code", "name", "email", "team", "role", "active")
+
+
+@app.command("add")
+def officer_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="A short code, e.g. AO1 or jsmith.")],
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    email: Annotated[str, typer.Option("--email", help="Work email.")],
+    team: Annotated[str, typer.Option("--team", help="assessment, early-years-primary, "
+                                      "secondary-post16, tribunals or business-support.")],
+    role: Annotated[str, typer.Option("--role", help="assessment-officer, casework-officer, "
+                                      "business-support, senior-casework-officer or "
+                                      "lead-casework-officer.")],
+) -> None:
+    """Add an officer.
+
+    Example: send-cli officer add AO1 --name "Priya Shah" --email priya.shah@council.gov.uk
+    --team assessment --role assessment-officer
+    """
+    from send_cli import casework
+    from send_cli.render import message
+    from send_cli.rules.people import ROLES, TEAMS
+    from send_cli.settings import parse_officer_code
+
+    st = state(ctx)
+    parse_officer_code(code)
+    choice(team, TEAMS, what="--team")
+    choice(role, ROLES, what="--role")
+    name = text(name, what="--name", max_len=200)
+    with st.store().write() as session:
+        casework.add_officer(session=session, code=code, name=name, email=email.strip(),
+                             team=team, role=role, actor=st.settings.officer,
+                             now=st.settings.now)
+    message(f"added officer {code}")
+
+
+@app.command("list")
+def officer_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
+    """List officers, those who left included (active = false).
+
+    Example: send-cli officer list --format json
+    """
+    from send_cli import casework
+    from send_cli.render import emit
+
+    st = state(ctx)
+    check_format(fmt)
+    with st.store().read() as session:
+        rows = casework.officer_rows(session)
+    emit(rows, OFFICER_COLUMNS, fmt=fmt, output=output, title="Officers", limit=None)
+
+
+@app.command("leave")
+def officer_leave(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The officer who is leaving.")],
+    to: Annotated[str, typer.Option("--to", help="The officer who takes over.")],
+) -> None:
+    """An officer leaves: every open case and open follow-up moves to another.
+
+    The leaver is kept, inactive, for the history.
+    Example: send-cli officer leave AO1 --to AO2
+    """
+    from send_cli import casework
+    from send_cli.render import message
+
+    st = state(ctx)
+    with st.store().write() as session:
+        cases, followups = casework.officer_leaves(session=session, code=code, to=to,
+                                                   actor=st.settings.officer,
+                                                   now=st.settings.now)
+    message(f"{code} has left: {cases} open cases and {followups} open follow-ups moved to {to}")

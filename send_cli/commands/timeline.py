@@ -1,0 +1,9 @@
+"""send-cli case milestone|transfer|exception|advice|appeal: the statutory timeline."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(cases: typer.Typer) -> None:
+    pass

@@ -1,0 +1,46 @@
+"""The errors send-cli raises on purpose, each with its exit code (CLI.md)."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_REFUSED = 1  # a valid request that cannot be done
+EXIT_USAGE = 2  # bad usage or bad input
+EXIT_STORE = 3  # the database cannot be used
+EXIT_NOT_EMPTY = 4  # --exit-code on a listing that found something
+
+
+class SendError(Exception):
+    """An error shown to the user as one line, with an optional hint."""
+
+    exit_code = EXIT_REFUSED
+
+    def __init__(self, message: str, hint: str | None = None, exit_code: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class NotFound(SendError):
+    """An unknown case, officer, panel, meeting or follow-up."""
+
+
+class Conflict(SendError):
+    """A duplicate, or a change that clashes with what is stored."""
+
+
+class RuleViolation(SendError):
+    """A request the domain rules do not allow."""
+
+
+class BadInput(SendError):
+    """A value that is not of the accepted form."""
+
+    exit_code = EXIT_USAGE
+
+
+class StoreUnavailable(SendError):
+    """The database is locked, newer, foreign or unreachable."""
+
+    exit_code = EXIT_STORE

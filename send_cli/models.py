@@ -1,0 +1,290 @@
+"""The tables of the store. Every schema change here needs a new Alembic
+revision in migrations/versions (never edit a landed one)."""
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+OPEN_FOLLOWUP = text("done_at IS NULL")
+
+
+class Officer(SQLModel, table=True):
+    """A member of the casework team; kept, inactive, after leaving."""
+
+    __tablename__ = "officers"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str
+    email: str
+    team: str = Field(max_length=32)
+    role: str = Field(max_length=32)
+    active: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    left_on: Optional[dt.date] = None
+    created_at: dt.datetime
+
+
+class Case(SQLModel, table=True):
+    """One child or young person's request for an EHC needs assessment and
+    everything that follows from it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_officer_status", "officer_id", "status"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=64, unique=True)
+    name: str
+    dob: Optional[dt.date] = None  # None once erased
+    officer_id: int = Field(foreign_key="officers.id")
+    received: dt.date
+    requested_by: Optional[str] = Field(default=None, max_length=32)
+    setting: Optional[str] = None
+    status: str = Field(max_length=32, index=True)
+    transfer_year: Optional[int] = None
+    transfer_kind: Optional[str] = Field(default=None, max_length=16)
+    closed_on: Optional[dt.date] = None
+    close_reason: Optional[str] = None
+    erased_at: Optional[dt.datetime] = None
+    created_at: dt.datetime
+
+
+class Contact(SQLModel, table=True):
+    """A call, voicemail, email, letter or meeting with the family or others."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_case_at", "case_id", "at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    at: dt.datetime
+    channel: str = Field(max_length=16)
+    direction: str = Field(max_length=8)
+    party: str = Field(max_length=16)
+    summary: str
+    officer_id: int = Field(foreign_key="officers.id")
+    created_at: dt.datetime
+
+
+class Followup(SQLModel, table=True):
+    """Something owed by a date: a call back, a reply, an outcome call..."""
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        Index("ix_followups_open_due", "due", sqlite_where=OPEN_FOLLOWUP,
+              postgresql_where=OPEN_FOLLOWUP),
+        Index("ix_followups_open_officer", "officer_id", "due", sqlite_where=OPEN_FOLLOWUP,
+              postgresql_where=OPEN_FOLLOWUP),
+        Index("ix_followups_case", "case_id", "kind"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    kind: str = Field(max_length=24)
+    due: dt.date
+    officer_id: int = Field(foreign_key="officers.id")
+    level: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
+    reason: Optional[str] = None
+    contact_id: Optional[int] = Field(default=None, foreign_key="contacts.id")
+    decision_id: Optional[int] = Field(default=None, foreign_key="decisions.id")
+    referral_id: Optional[int] = Field(default=None, foreign_key="referrals.id")
+    done_at: Optional[dt.datetime] = None
+    done_by: Optional[str] = Field(default=None, max_length=64)
+    note: Optional[str] = None
+    created_at: dt.datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when, with the values before and after (JSON)."""
+
+    __tablename__ = "audit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    officer: str = Field(max_length=64)
+    action: str = Field(max_length=48)
+    entity: str = Field(max_length=32)
+    entity_id: Optional[str] = Field(default=None, max_length=64)
+    case_ref: Optional[str] = Field(default=None, max_length=64, index=True)
+    before: Optional[str] = Field(default=None, sa_column=Column(Text))
+    after: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class CalendarDay(SQLModel, table=True):
+    """A non-working weekday or holiday: a bank holiday or a council closure."""
+
+    __tablename__ = "calendar_days"
+    day: dt.date = Field(primary_key=True)
+    kind: str = Field(primary_key=True, max_length=16)  # bank-holiday | closure
+    name: str
+
+
+class Setting(SQLModel, table=True):
+    """A council setting, e.g. the review interval for under-fives."""
+
+    __tablename__ = "settings"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class Panel(SQLModel, table=True):
+    """A decision-making panel, with its cadence and outcome promise."""
+
+    __tablename__ = "panels"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True)
+    name: str
+    cadence: str = Field(max_length=16)
+    outcome_days: int = Field(default=5, sa_column_kwargs={"server_default": text("5")})
+    outcome_working_days: bool = Field(
+        default=True, sa_column_kwargs={"server_default": text("true")}
+    )
+    outcome_email: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+    outcome_by: str = Field(default="casework officer")
+    created_at: dt.datetime
+
+
+class PanelRemit(SQLModel, table=True):
+    """A request type a panel considers."""
+
+    __tablename__ = "panel_remits"
+    panel_id: int = Field(foreign_key="panels.id", primary_key=True)
+    request: str = Field(primary_key=True, max_length=32)
+
+
+class Meeting(SQLModel, table=True):
+    """One meeting of a panel."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("panel_id", "date", name="uq_meetings_panel_date"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    panel_id: int = Field(foreign_key="panels.id")
+    date: dt.date = Field(index=True)
+    time: str = Field(default="10:00", max_length=5)
+    moved_from: Optional[dt.date] = None
+    cancelled: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    created_at: dt.datetime
+
+
+class Referral(SQLModel, table=True):
+    """A case on a meeting's agenda for one request type."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "case_id", "request", name="uq_referrals_item"),
+        Index("ix_referrals_case", "case_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id")
+    case_id: int = Field(foreign_key="cases.id")
+    request: str = Field(max_length=32)
+    officer_id: int = Field(foreign_key="officers.id")
+    papers_due: dt.date
+    papers_received: Optional[dt.date] = None
+    created_at: dt.datetime
+
+
+class Declaration(SQLModel, table=True):
+    """A panel member's declared interest in a case at one meeting."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (Index("ix_declarations_meeting_case", "meeting_id", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meetings.id")
+    case_id: int = Field(foreign_key="cases.id")
+    member: str
+    interest: str
+    created_at: dt.datetime
+
+
+class Decision(SQLModel, table=True):
+    """What a panel decided on one agenda item, and why."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_case", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referrals.id", unique=True)
+    case_id: int = Field(foreign_key="cases.id")
+    meeting_id: int = Field(foreign_key="meetings.id")
+    outcome: str = Field(max_length=16)
+    reason: str
+    revisit_by: Optional[dt.date] = None
+    chair: Optional[str] = None
+    decided_at: dt.datetime
+
+
+class Milestone(SQLModel, table=True):
+    """A statutory step reached on a case (assessment decision, final plan...)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (Index("ix_milestones_case", "case_id", "on"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    kind: str = Field(max_length=32)
+    on: dt.date
+    outcome: Optional[str] = Field(default=None, max_length=16)
+    created_at: dt.datetime
+
+
+class AdviceRequest(SQLModel, table=True):
+    """Advice asked of a professional during an assessment (due in 6 weeks)."""
+
+    __tablename__ = "advice_requests"
+    __table_args__ = (Index("ix_advice_requests_case", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    source: str = Field(max_length=32)
+    requested: dt.date
+    received: Optional[dt.date] = None
+    created_at: dt.datetime
+
+
+class TimeException(SQLModel, table=True):
+    """A statutory exception to the time limits (reg 10(4)(a)-(d))."""
+
+    __tablename__ = "exceptions"
+    __table_args__ = (Index("ix_exceptions_case", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    code: str = Field(max_length=1)
+    reason: str
+    from_date: Optional[dt.date] = None
+    to_date: Optional[dt.date] = None
+    created_at: dt.datetime
+
+
+class Appeal(SQLModel, table=True):
+    """A family's disagreement with a decision and its appeal window."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_case", "case_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    decision_sent: dt.date
+    certificate: Optional[dt.date] = None
+    registered: Optional[dt.date] = None
+    created_at: dt.datetime
+
+
+class Deadline(SQLModel, table=True):
+    """A statutory clock of a case, recomputed whenever the case changes, so
+    reports filter on an indexed date instead of recomputing every case."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_open_due", "due", sqlite_where=text("met_on IS NULL"),
+              postgresql_where=text("met_on IS NULL")),
+        Index("ix_deadlines_case", "case_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    milestone: str = Field(max_length=32)
+    start: dt.date
+    due: dt.date
+    basis: str
+    met_on: Optional[dt.date] = None
+    detail: Optional[str] = None

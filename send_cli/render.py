@@ -1,0 +1,249 @@
+"""The only module that draws for people (Rich) or writes data (CSV, JSON).
+
+Rows are plain mappings whose keys are the public snake_case names, so the
+table, the CSV and the JSON are one shape."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+FORMATS = ("table", "csv", "json")
+FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its key in the row and, for tables, a header and alignment."""
+
+    key: str
+    header: str | None = None
+    justify: str = "left"
+
+    @property
+    def title(self) -> str:
+        return self.header or self.key.replace("_", " ")
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading quote (OWASP)."""
+    if value and value.startswith(FORMULA_LEADERS):
+        return "'" + value
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: ISO dates, lists kept."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def cell(value: Any) -> str:
+    """A value as CSV or table text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, (datetime, date)):
+        return str(plain(value))
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def private_open(path: Path) -> IO[str]:
+    """A file for personal data: created readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+@contextlib.contextmanager
+def destination(output: Path | None) -> Iterator[IO[str]]:
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with private_open(output) as fh:
+        yield fh
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], fh: IO[str]) -> int:
+    writer = csv.writer(fh, lineterminator="\n")
+    writer.writerow(keys)
+    n = 0
+    for row in rows:
+        values = []
+        for k in keys:
+            v = row.get(k)
+            values.append(neutralise(cell(v)) if isinstance(v, (str, list, tuple)) else cell(v))
+        writer.writerow(values)
+        n += 1
+    return n
+
+
+def write_json(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], fh: IO[str]) -> int:
+    """A JSON array, written one object at a time so memory stays flat."""
+    n = 0
+    fh.write("[")
+    for row in rows:
+        obj = {k: plain(row.get(k)) for k in keys}
+        fh.write(("\n  " if n == 0 else ",\n  ") + json.dumps(obj, ensure_ascii=False))
+        n += 1
+    fh.write("\n]\n" if n else "]\n")
+    return n
+
+
+def console(file: IO[str] | None = None, *, stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    target = file or (sys.stderr if stderr else sys.stdout)
+    is_tty = hasattr(target, "isatty") and target.isatty()
+    no_color = "NO_COLOR" in os.environ
+    width = None if is_tty else int(os.environ.get("COLUMNS") or 200)
+    return Console(file=target, width=width, no_color=no_color or not is_tty,
+                   force_terminal=is_tty and not no_color, highlight=False,
+                   emoji=False, markup=False, soft_wrap=False)
+
+
+def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], fh: IO[str], *,
+          title: str | None = None, limit: int | None = DEFAULT_LIMIT,
+          total: int | None = None, empty: str = "Nothing to show.") -> int:
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", show_lines=False)
+    for c in columns:
+        t.add_column(c.title, justify=c.justify)  # type: ignore[arg-type]
+    shown = 0
+    counted = 0
+    for row in rows:
+        counted += 1
+        if limit is None or shown < limit:
+            t.add_row(*(cell(row.get(c.key)) for c in columns))
+            shown += 1
+    con = console(fh)
+    if shown == 0:
+        con.print(empty if not title else f"{title}: {empty[0].lower()}{empty[1:]}")
+        return 0
+    con.print(t)
+    rest = (total if total is not None else counted) - shown
+    if rest > 0:
+        con.print(f"... and {rest} more (use --limit 0 to show all, or --format csv/json)")
+    return counted
+
+
+def emit(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col | str], *, fmt: str,
+         output: Path | None = None, title: str | None = None,
+         limit: int | None = DEFAULT_LIMIT, total: int | None = None,
+         empty: str = "Nothing to show.") -> int:
+    """Write ROWS as a table, CSV or JSON to OUTPUT (stdout by default).
+    Returns how many rows there were."""
+    cols = [c if isinstance(c, Col) else Col(c) for c in columns]
+    keys = [c.key for c in cols]
+    with destination(output) as fh:
+        if fmt == "csv":
+            return write_csv(rows, keys, fh)
+        if fmt == "json":
+            return write_json(rows, keys, fh)
+        return table(rows, cols, fh, title=title, limit=limit or None, total=total, empty=empty)
+
+
+def emit_object(obj: Mapping[str, Any], *, fmt: str, output: Path | None = None) -> None:
+    """One object (e.g. the KPI figures) as JSON, or key/value lines."""
+    with destination(output) as fh:
+        if fmt == "json":
+            fh.write(json.dumps({k: plain(v) for k, v in obj.items()}, indent=2,
+                                ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            write_csv([{"key": k, "value": cell(v)} for k, v in obj.items()],
+                      ["key", "value"], fh)
+        else:
+            width = max((len(k) for k in obj), default=0)
+            con = console(fh)
+            for k, v in obj.items():
+                con.print(f"{k.replace('_', ' '):<{width}}  {cell(v)}")
+
+
+def message(text: str) -> None:
+    """A line for people, on stderr."""
+    print(text, file=sys.stderr)
+
+
+def data_line(text: str) -> None:
+    """A line of data (a reference, a date), on stdout."""
+    print(text)
+
+
+def print_renderable(obj: Any, *, file: IO[str] | None = None) -> None:
+    console(file).print(obj)
+
+
+# Sections of 'case show' drawn by a function of their own; the rest are
+# drawn as plain tables with their keys as columns.
+SECTION_TITLES = {
+    "clocks": "Statutory clocks",
+    "milestones": "Milestones",
+    "advice": "Advice requested",
+    "exceptions": "Exceptions to the time limits",
+    "appeals": "Disagreements and appeals",
+    "referrals": "Panel referrals",
+    "decisions": "Panel decisions",
+    "declarations": "Declarations of interest",
+    "contacts": "Contacts",
+    "followups": "Follow-ups",
+    "audit": "Audit trail",
+}
+SECTION_DRAWERS: dict[str, Any] = {}
+
+
+def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
+              today: date) -> None:
+    """'case show': one JSON object, or the case drawn section by section."""
+    if fmt == "json":
+        with destination(output) as fh:
+            fh.write(json.dumps(_plain_tree(detail), indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt == "csv":
+        from send_cli.errors import BadInput
+
+        raise BadInput("case show gives --format table or json (one case is not a list); "
+                       "for CSV use 'send-cli export'")
+    with destination(output) as fh:
+        con = console(fh)
+        head = detail["case"]
+        con.print(f"Case {head['ref']}: {head['name']}", style="bold")
+        width = max(len(k) for k in head)
+        for k, v in head.items():
+            if k not in ("ref", "name") and v not in (None, ""):
+                con.print(f"  {k.replace('_', ' '):<{width}}  {cell(v)}")
+        for key, rows in detail.items():
+            if key == "case" or not rows:
+                continue
+            con.print()
+            drawer = SECTION_DRAWERS.get(key)
+            if drawer is not None:
+                drawer(con, rows, today)
+                continue
+            cols = [Col(k) for k in rows[0].keys() if k != "case_ref"]
+            table(rows, cols, fh, title=SECTION_TITLES.get(key, key.title()), limit=None)
+
+
+def _plain_tree(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_tree(v) for v in value]
+    return plain(value)

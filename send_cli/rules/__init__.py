@@ -1,0 +1,1 @@
+"""The domain as data and small pure functions: no database, no terminal."""

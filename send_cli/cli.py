@@ -162,6 +162,7 @@ def _register() -> None:
         db,
         decisions,
         demo,
+        erase,
         followups,
         officers,
         panels,
@@ -174,6 +175,7 @@ def _register() -> None:
     app.add_typer(officers.app, name="officer")
     app.add_typer(cases.app, name="case")
     timeline.register(cases.app)
+    erase.register(cases.app)
     app.add_typer(panels.app, name="panel")
     app.add_typer(decisions.app, name="decision")
     app.add_typer(contacts.app, name="contact")

@@ -33,6 +33,9 @@ REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
+# When a dict, open stores are kept by their --db value and reused (the demo
+# replays hundreds of commands in one process).
+STORE_CACHE: dict[str, Store] | None = None
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BANK_HOLIDAY_YEARS = range(2000, 2061)
 
@@ -199,6 +202,8 @@ def open_store(settings: Settings, *, upgrade: bool = True) -> Store:
     """Open the store at settings.db, creating or upgrading it as needed.
 
     Raises StoreUnavailable (exit 3) for a store this program cannot use."""
+    if STORE_CACHE is not None and settings.db in STORE_CACHE:
+        return STORE_CACHE[settings.db]
     url, path = to_url(settings.db)
     created = False
     if path is not None:
@@ -250,6 +255,8 @@ def open_store(settings: Settings, *, upgrade: bool = True) -> Store:
             print(f"upgraded the store from schema {rev} to {HEAD}", file=sys.stderr)
     elif created:
         seed(store, refresh_holidays=True)
+    if STORE_CACHE is not None:
+        STORE_CACHE[settings.db] = store
     return store
 
 

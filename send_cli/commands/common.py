@@ -48,9 +48,11 @@ class AppState:
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
+        from send_cli import store as store_mod
+
+        if self._store is not None and store_mod.STORE_CACHE is None:
             self._store.dispose()
-            self._store = None
+        self._store = None
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -1,9 +1,66 @@
-"""send-cli demo."""
+"""send-cli demo: a fresh demo store from sample_data/, and the main reports."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(root: typer.Typer) -> None:
-    pass
+    root.command("demo")(demo)
+
+
+def demo(
+    ctx: typer.Context,
+    db: Annotated[Path, typer.Option("--db", help="Where to build the demo store (never "
+                                     "your real one).", dir_okay=False)] = Path("send-demo.db"),
+) -> None:
+    """Build a fresh demo store from the sample data and print the main reports
+    for the demo's reference date.
+
+    Example: send-cli demo
+    """
+    import time
+
+    from send_cli import demo as demo_mod
+    from send_cli.commands.common import state
+    from send_cli.render import console, message
+    from send_cli.errors import BadInput
+    from send_cli.settings import default_db_path
+    from send_cli.store import to_url
+
+    st = state(ctx)
+    target = db.expanduser().resolve()
+    real = {Path(default_db_path()).resolve()}
+    if st.db:
+        real_path = to_url(st.db)[1]
+        if real_path is not None:
+            real.add(real_path.resolve())
+    if target in real:
+        raise BadInput(f"--db '{db}' is your real store; the demo never overwrites it. "
+                       "Pick another file, e.g. send-demo.db")
+    started = time.monotonic()
+    steps, reference = demo_mod.build(target)
+    message(f"built {target} from {steps} sample commands in "
+            f"{time.monotonic() - started:.1f} s; reports for {reference}")
+    con = console()
+    for heading, argv in demo_mod.read_reports(demo_mod.sample_dir()):
+        con.print()
+        con.print(f"== {heading} ==  (send-cli --now {reference} {' '.join(argv)})",
+                  style="bold")
+        demo_mod.run(["--db", str(target), "--now", reference] + argv)
+    con.print()
+    con.print("Try next:", style="bold")
+    for line in TRY_NEXT:
+        con.print(f"  send-cli --db {db} --now {reference} {line}")
+
+
+TRY_NEXT = [
+    "case list --officer CO1",
+    "case show EHC-2026-00003",
+    "followup list --officer CO1",
+    "overdue --format csv -o overdue.csv",
+    "calendar list --year 2026",
+]

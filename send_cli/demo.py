@@ -1,0 +1,124 @@
+"""The demo: a store built from sample_data/ by replaying send-cli commands.
+
+Each sample_data/*.txt file, in name order, holds send-cli command lines
+(shell quoting) and directives:
+    @ 2026-09-01T09:00      the clock for the lines that follow (--now)
+    @as CODE                the officer for the lines that follow (--as)
+    @reference 2027-01-04T09:00   the demo's "today", for the reports
+Lines starting with # are comments; {sample} is the sample_data folder.
+sample_data/reports.txt lists the reports printed after the build:
+    ## Heading
+    overdue
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from send_cli.errors import SendError
+from send_cli.store import resource_dir
+
+DEFAULT_DEMO_DB = "send-demo.db"
+
+
+@dataclass
+class Step:
+    file: str
+    line: int
+    argv: list[str]
+
+
+def sample_dir() -> Path:
+    return resource_dir("sample_data")
+
+
+def read_script(folder: Path) -> tuple[list[Step], str]:
+    """The steps of every script file, and the reference moment."""
+    steps: list[Step] = []
+    reference = ""
+    for path in sorted(folder.glob("*.txt")):
+        if path.name == "reports.txt":
+            continue
+        now, officer = None, "demo"
+        for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("@reference"):
+                reference = line.split(None, 1)[1].strip()
+                continue
+            if line.startswith("@as"):
+                officer = line.split(None, 1)[1].strip()
+                continue
+            if line.startswith("@"):
+                now = line[1:].strip()
+                continue
+            argv = shlex.split(line.replace("{sample}", str(folder)))
+            prefix = ["--as", officer] + (["--now", now] if now else [])
+            steps.append(Step(path.name, n, prefix + argv))
+    if not reference:
+        raise SendError("sample_data has no '@reference' line", exit_code=1)
+    return steps, reference
+
+
+def read_reports(folder: Path) -> list[tuple[str, list[str]]]:
+    out: list[tuple[str, list[str]]] = []
+    heading = ""
+    path = folder / "reports.txt"
+    if not path.exists():
+        return out
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.startswith("##"):
+            heading = line.lstrip("#").strip()
+        elif line and not line.startswith("#"):
+            out.append((heading, shlex.split(line)))
+    return out
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[io.StringIO]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        yield buf
+
+
+def run(argv: list[str]) -> int:
+    import typer
+
+    from send_cli.cli import app
+
+    return int(typer.main.get_command(app).main(args=argv, prog_name="send-cli",
+                                                 standalone_mode=False) or 0)
+
+
+def build(db: Path, *, folder: Path | None = None) -> tuple[int, str]:
+    """Build a fresh demo store at DB. Returns (steps run, reference moment)."""
+    from send_cli import store as store_mod
+
+    folder = folder or sample_dir()
+    steps, reference = read_script(folder)
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{db}{suffix}")
+    store_mod.STORE_CACHE = {}
+    try:
+        for step in steps:
+            with _quiet() as out:
+                code = run(["--db", str(db)] + step.argv)
+            if code != 0:
+                last = out.getvalue().strip().splitlines()
+                raise SendError(
+                    f"sample data {step.file} line {step.line} failed: "
+                    f"{last[0] if last else 'exit ' + str(code)}", exit_code=1)
+    finally:
+        for cached in store_mod.STORE_CACHE.values():
+            cached.dispose()
+        store_mod.STORE_CACHE = None
+    return len(steps), reference

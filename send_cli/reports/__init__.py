@@ -1,0 +1,1 @@
+"""Reports: filtering and counting in SQL, rows out."""

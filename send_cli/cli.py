@@ -174,7 +174,7 @@ def _register() -> None:
     app.add_typer(calendar.app, name="calendar")
     app.add_typer(officers.app, name="officer")
     app.add_typer(cases.app, name="case")
-    timeline.register(cases.app)
+    timeline.register(cases.app, app)
     erase.register(cases.app)
     app.add_typer(panels.app, name="panel")
     app.add_typer(decisions.app, name="decision")

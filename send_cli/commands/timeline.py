@@ -5,5 +5,5 @@ from __future__ import annotations
 import typer
 
 
-def register(cases: typer.Typer) -> None:
+def register(cases: typer.Typer, root: typer.Typer) -> None:
     pass

@@ -89,13 +89,19 @@ def _quiet() -> Iterator[io.StringIO]:
         yield buf
 
 
+_COMMAND = None
+
+
 def run(argv: list[str]) -> int:
-    import typer
+    """Run one send-cli command in this process; its exit code."""
+    global _COMMAND
+    if _COMMAND is None:
+        import typer
 
-    from send_cli.cli import app
+        from send_cli.cli import app
 
-    return int(typer.main.get_command(app).main(args=argv, prog_name="send-cli",
-                                                 standalone_mode=False) or 0)
+        _COMMAND = typer.main.get_command(app)
+    return int(_COMMAND.main(args=argv, prog_name="send-cli", standalone_mode=False) or 0)
 
 
 def build(db: Path, *, folder: Path | None = None) -> tuple[int, str]:

@@ -11,9 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
+_ORIGINAL = typer.testing._get_command
+
 from send_cli.cli import app
+
+# typer rebuilds the whole command tree on every invoke; build it once here.
+_COMMAND = typer.testing._get_command(app)
+typer.testing._get_command = lambda given: _COMMAND if given is app else _ORIGINAL(given)
 
 DEFAULT_NOW = "2026-11-23T09:00"  # a Monday
 

@@ -1,9 +1,38 @@
-"""send-cli audit."""
+"""send-cli audit: who changed what, when."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, check_format, state
+
+AUDIT_COLUMNS = ("at", "officer", "action", "case_ref", "entity", "entity_id", "before",
+                 "after")
 
 
 def register(root: typer.Typer) -> None:
-    pass
+    root.command("audit")(audit)
+
+
+def audit(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(help="Only this case's entries.")] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    limit: LimitOpt = 50,
+) -> None:
+    """Who changed what, when: every change with the values before and after.
+
+    Example: send-cli audit EHC-2026-00001
+    """
+    from send_cli import casequeries
+    from send_cli.render import emit
+
+    st = state(ctx)
+    check_format(fmt)
+    with st.store().read() as session:
+        rows = casequeries.audit_rows(session, case_ref=ref)
+        emit(rows, AUDIT_COLUMNS, fmt=fmt, output=output, title="Audit trail", limit=limit,
+             empty="No audit entries.")

@@ -1,7 +1,57 @@
-"""send-cli contacts."""
+"""send-cli contact: calls, voicemails, emails, letters and meetings."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from send_cli.commands.common import a_datetime, choice, state, text
+
+app = typer.Typer(help="Log contacts with families and professionals; incoming messages "
+                  "create the follow-ups they are owed.", no_args_is_help=True)
+
+
+@app.command("log")
+def contact_log(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    channel: Annotated[str, typer.Option("--channel",
+                                         help="phone, voicemail, email, letter or meeting.")],
+    direction: Annotated[str, typer.Option("--direction", help="in or out.")],
+    party: Annotated[str, typer.Option("--party", help="parent, carer, young-person, school "
+                                       "or professional.")],
+    summary: Annotated[str, typer.Option("--summary", help="What was said or asked.")],
+    at: Annotated[str | None, typer.Option("--at", help="When, YYYY-MM-DDTHH:MM "
+                                           "(default: now).")] = None,
+) -> None:
+    """Log a contact. An incoming email or letter is owed a reply within 5 working
+    days; an incoming phone message or voicemail a call back the same working day
+    (the next if it came at or after 15:00). An outgoing call or email to the
+    family settles the oldest open follow-up of that kind.
+
+    Example: send-cli contact log EHC-2026-00001 --channel voicemail --direction in
+    --party parent --summary "asks about the EP visit" --at 2026-12-24T15:20
+    """
+    from send_cli import contacts
+    from send_cli.render import message
+    from send_cli.rules.followups import CHANNELS, DIRECTIONS, PARTIES
+
+    st = state(ctx)
+    choice(channel, CHANNELS, what="--channel")
+    choice(direction, DIRECTIONS, what="--direction")
+    choice(party, PARTIES, what="--party")
+    summary = text(summary, what="--summary", max_len=4000)
+    when = a_datetime(at, what="--at") or st.settings.now
+    store = st.store()
+    with store.write() as session:
+        contact, created, settled = contacts.log_contact(
+            session=session, cal=store.calendar(), case_ref=ref, channel=channel,
+            direction=direction, party=party, summary=summary, at=when,
+            actor=st.settings.officer, now=st.settings.now)
+        note = f"logged contact {contact.id} on {ref}"
+        if created is not None:
+            note += f"; follow-up {created.id}: {contacts.due_text(created.kind, created.due)}"
+        if settled is not None:
+            note += f"; settled follow-up {settled.id} ({settled.kind})"
+    message(note)

@@ -1,7 +1,64 @@
-"""send-cli followups."""
+"""send-cli followup: what is owed to families, and by when."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, check_format, state, text
+
+app = typer.Typer(help="Follow-ups: call backs, replies, outcome calls and emails owed.",
+                  no_args_is_help=True)
+
+FOLLOWUP_COLUMNS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at")
+
+
+@app.command("list")
+def followup_list(
+    ctx: typer.Context,
+    ref: Annotated[str | None, typer.Argument(help="Only this case's.")] = None,
+    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include settled follow-ups.")] = False,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    limit: LimitOpt = 50,
+) -> None:
+    """List open follow-ups, soonest due first (--all: settled ones too).
+
+    Example: send-cli followup list --officer CO1
+    """
+    from send_cli import casequeries, casework
+    from send_cli.render import emit
+
+    st = state(ctx)
+    check_format(fmt)
+    with st.store().read() as session:
+        case_id = casework.get_case(session, ref).id if ref else None
+        if officer:
+            casework.get_officer(session, officer)
+        rows = casequeries.followup_rows(session, case_id=case_id, officer=officer,
+                                         include_done=all_)
+        emit(rows, FOLLOWUP_COLUMNS, fmt=fmt, output=output, title="Follow-ups", limit=limit,
+             empty="No open follow-ups.")
+
+
+@app.command("done")
+def followup_done(
+    ctx: typer.Context,
+    followup_id: Annotated[int, typer.Argument(help="The follow-up's id.", metavar="ID", min=1, max=2**62)],
+    note: Annotated[str | None, typer.Option("--note", help="How it was settled.")] = None,
+) -> None:
+    """Mark a follow-up done.
+
+    Example: send-cli followup done 42 --note "called back, EP visit confirmed"
+    """
+    from send_cli import contacts
+    from send_cli.render import message
+
+    st = state(ctx)
+    note = text(note, what="--note", required=False, max_len=2000) or None
+    with st.store().write() as session:
+        contacts.followup_done(session=session, followup_id=followup_id, note=note,
+                               actor=st.settings.officer, now=st.settings.now)
+    message(f"follow-up {followup_id} done")

@@ -1,9 +1,65 @@
-"""Placeholder until its feature lands."""
+"""send-cli overdue: the promises to families that are late."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from send_cli.commands.common import (
+    ExitCodeOpt,
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    check_format,
+    choice,
+    finish_list,
+    state,
+)
 
-def register(app: typer.Typer) -> None:
-    pass
+OVERDUE_COLUMNS = ("followup_id", "case_ref", "child", "kind", "due", "working_days_overdue",
+                   "officer", "team")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("overdue")(overdue)
+
+
+def overdue(
+    ctx: typer.Context,
+    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's.")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's.")] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    limit: LimitOpt = 50,
+    exit_code: ExitCodeOpt = False,
+) -> None:
+    """Open follow-ups past their due date, oldest first, with the working days late.
+
+    Example: send-cli overdue --officer CO1 --format csv -o overdue.csv
+    """
+    from send_cli import casework
+    from send_cli.render import Col, emit
+    from send_cli.reports.overdue import overdue_count, overdue_rows
+    from send_cli.rules.people import TEAMS
+
+    st = state(ctx)
+    check_format(fmt)
+    if team is not None:
+        choice(team, TEAMS, what="--team")
+    store = st.store()
+    today = st.settings.today
+    with store.read() as session:
+        if officer:
+            casework.get_officer(session, officer)
+        total = overdue_count(session, today=today, officer=officer, team=team) \
+            if fmt == "table" else None
+        rows = overdue_rows(session, cal=store.calendar(), today=today, officer=officer,
+                            team=team)
+        columns = [Col(k) for k in OVERDUE_COLUMNS]
+        columns[0] = Col("followup_id", "id", "right")
+        columns[5] = Col("working_days_overdue", "working days late", "right")
+        count = emit(rows, columns, fmt=fmt, output=output,
+                     title=f"Overdue follow-ups on {today:%a %d %b %Y}", limit=limit,
+                     total=total, empty="Nothing is overdue.")
+    finish_list(total if total is not None else count, exit_code)

@@ -1,0 +1,47 @@
+"""Open follow-ups past their due date, with how many working days late."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from send_cli.models import Case, Followup, Officer
+from send_cli.workdays import Calendar
+
+OVERDUE_KEYS = ("followup_id", "case_ref", "child", "kind", "due", "working_days_overdue",
+                "officer", "team")
+
+
+def _query(*, today: date, officer: str | None, team: str | None) -> Any:
+    stmt = (select(Followup.id, Case.ref, Case.name, Followup.kind, Followup.due,
+                   Officer.code, Officer.team)
+            .join(Case, Case.id == Followup.case_id)
+            .join(Officer, Officer.id == Followup.officer_id)
+            .where(Followup.done_at.is_(None), Followup.due < today))
+    if officer:
+        stmt = stmt.where(Officer.code == officer)
+    if team:
+        stmt = stmt.where(Officer.team == team)
+    return stmt
+
+
+def overdue_rows(session: Session, *, cal: Calendar, today: date, officer: str | None = None,
+                 team: str | None = None, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Oldest first. The partial index on open follow-ups' due date serves the
+    filter and the order."""
+    stmt = _query(today=today, officer=officer, team=team).order_by(Followup.due, Followup.id)
+    for fid, ref, child, kind, due, code, team_ in session.execute(
+            stmt.execution_options(yield_per=batch)):
+        yield {"followup_id": fid, "case_ref": ref, "child": child, "kind": kind, "due": due,
+               "working_days_overdue": cal.working_days_between(due, today),
+               "officer": code, "team": team_}
+
+
+def overdue_count(session: Session, *, today: date, officer: str | None = None,
+                  team: str | None = None) -> int:
+    sub = _query(today=today, officer=officer, team=team).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)

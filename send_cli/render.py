@@ -50,6 +50,47 @@ def plain(value: Any) -> Any:
     return value
 
 
+def human(value: Any) -> str:
+    """A value as table text: date-times as local YYYY-MM-DD HH:MM."""
+    if isinstance(value, datetime):
+        from send_cli.settings import LONDON
+
+        local = value.astimezone(LONDON) if value.tzinfo else value
+        return f"{local:%Y-%m-%d %H:%M}"
+    return cell(value)
+
+
+def change_summary(before: str | None, after: str | None, width: int = 90) -> str:
+    """An audit entry's before/after JSON as one short line for a table."""
+    def load(text: str | None) -> dict[str, Any]:
+        if not text:
+            return {}
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            return {"value": text}
+        return loaded if isinstance(loaded, dict) else {"value": loaded}
+
+    old, new = load(before), load(after)
+    parts = []
+    for key in list(new) + [k for k in old if k not in new]:
+        if key in old and key in new and old[key] != new[key]:
+            parts.append(f"{key}: {_short(old[key])} -> {_short(new[key])}")
+        elif key in new and key not in old:
+            parts.append(f"{key}={_short(new[key])}")
+        elif key not in new:
+            parts.append(f"{key} was {_short(old[key])}")
+    line = "; ".join(parts)
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_short(v)}" for k, v in value.items()) + "}"
+    text = "" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def cell(value: Any) -> str:
     """A value as CSV or table text."""
     if value is None:
@@ -132,7 +173,7 @@ def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], fh: IO[str]
     for row in rows:
         counted += 1
         if limit is None or shown < limit:
-            t.add_row(*(cell(row.get(c.key)) for c in columns))
+            t.add_row(*(human(row.get(c.key)) for c in columns))
             shown += 1
     con = console(fh)
     if shown == 0:
@@ -177,6 +218,28 @@ def emit_object(obj: Mapping[str, Any], *, fmt: str, output: Path | None = None)
                 con.print(f"{k.replace('_', ' '):<{width}}  {cell(v)}")
 
 
+@contextlib.contextmanager
+def progress(description: str, total: int | None) -> Iterator[Any]:
+    """A progress bar on stderr when stderr is a terminal; under cron or a
+    pipe nothing is drawn. Yields advance(n)."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        yield lambda n: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=console(stderr=True),
+                  transient=True) as bar:
+        task = bar.add_task(description, total=total or None)
+        yield lambda n: bar.advance(task, n)
+
+
 def message(text: str) -> None:
     """A line for people, on stderr."""
     print(text, file=sys.stderr)
@@ -209,6 +272,24 @@ SECTION_TITLES = {
 SECTION_DRAWERS: dict[str, Any] = {}
 
 
+def audit_table_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Audit rows for a table: the before/after JSON folded into one line."""
+    for row in rows:
+        yield {**row, "change": change_summary(row.get("before"), row.get("after"))}
+
+
+AUDIT_TABLE_COLUMNS = (Col("at"), Col("officer"), Col("action"), Col("case_ref", "case"),
+                       Col("entity_id", "id"), Col("change"))
+
+
+def _draw_audit(con: Any, rows: list[Mapping[str, Any]], today: date) -> None:
+    table(audit_table_rows(rows), [c for c in AUDIT_TABLE_COLUMNS if c.key != "case_ref"],
+          con.file, title=SECTION_TITLES["audit"], limit=None)
+
+
+SECTION_DRAWERS["audit"] = _draw_audit
+
+
 def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
               today: date) -> None:
     """'case show': one JSON object, or the case drawn section by section."""
@@ -228,7 +309,7 @@ def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
         width = max(len(k) for k in head)
         for k, v in head.items():
             if k not in ("ref", "name") and v not in (None, ""):
-                con.print(f"  {k.replace('_', ' '):<{width}}  {cell(v)}")
+                con.print(f"  {k.replace('_', ' '):<{width}}  {human(v)}")
         for key, rows in detail.items():
             if key == "case" or not rows:
                 continue

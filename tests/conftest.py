@@ -14,9 +14,9 @@ import pytest
 import typer.testing
 from typer.testing import CliRunner
 
-_ORIGINAL = typer.testing._get_command
-
 from send_cli.cli import app
+
+_ORIGINAL = typer.testing._get_command
 
 # typer rebuilds the whole command tree on every invoke; build it once here.
 _COMMAND = typer.testing._get_command(app)

@@ -83,7 +83,8 @@ def test_contact_refusals_write_nothing(team, store_path):
         2, "contact", "log", "C-1", "--channel", "email", "--direction", "in", "--party",
         "parent", "--summary", "x", "--at", "2026-11-23T09:01")
     assert team.fails(2, "contact", "log", "C-1", "--channel", "email", "--direction", "in",
-                      "--party", "parent", "--summary", "  ") == "error: --summary is empty; give some text"
+                      "--party", "parent", "--summary", "  ") == \
+        "error: --summary is empty; give some text"
     assert team.json("followup", "list") == []
     assert team.fails(1, "followup", "done", "99") == "error: no follow-up 99"
     assert team.fails(2, "followup", "done", "abc").startswith("error: ")

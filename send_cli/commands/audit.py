@@ -28,11 +28,14 @@ def audit(
     Example: send-cli audit EHC-2026-00001
     """
     from send_cli import casequeries
-    from send_cli.render import emit
+    from send_cli.render import AUDIT_TABLE_COLUMNS, audit_table_rows, emit
 
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
         rows = casequeries.audit_rows(session, case_ref=ref)
-        emit(rows, AUDIT_COLUMNS, fmt=fmt, output=output, title="Audit trail", limit=limit,
-             empty="No audit entries.")
+        if fmt == "table":
+            emit(audit_table_rows(rows), AUDIT_TABLE_COLUMNS, fmt=fmt, output=output,
+                 title="Audit trail", limit=limit, empty="No audit entries.")
+        else:
+            emit(rows, AUDIT_COLUMNS, fmt=fmt, output=output, limit=limit)

@@ -50,9 +50,45 @@ def case_count(session: Session, *, officer: str | None = None,
     return int(session.scalar(stmt) or 0)
 
 
-def contact_rows(session: Session, *, case_id: int | None = None,
-                 batch: int = 5000) -> Iterator[dict[str, Any]]:
-    stmt = (select(Contact.id, Case.ref, Contact.at, Contact.channel, Contact.direction,
+class _LocalIso:
+    """A stored UTC moment as London wall-clock ISO text, minutes precision:
+    what local(moment).isoformat(timespec="minutes") gives, without making a
+    datetime per row. The offset is the same all through a UTC hour (the
+    clocks change on the hour), so it is worked out once per hour."""
+
+    def __init__(self) -> None:
+        self._hours: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str):  # a driver that returns datetimes
+            return None if value is None else local(value).isoformat(timespec="minutes")
+        if len(value) < 16 or value[10] not in " T" or value[13] != ":":
+            from datetime import UTC, datetime
+
+            moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return local(moment).isoformat(timespec="minutes")
+        hour = self._hours.get(value[:13])
+        if hour is None:
+            from datetime import UTC, datetime
+
+            there = datetime.fromisoformat(value[:13] + ":00").replace(tzinfo=UTC)
+            text = local(there).isoformat(timespec="minutes")  # YYYY-MM-DDTHH:00+HH:MM
+            hour = self._hours[value[:13]] = (text[:13], text[16:])
+        return f"{hour[0]}:{value[14:16]}{hour[1]}"
+
+
+def contact_rows(session: Session, *, case_id: int | None = None, batch: int = 5000,
+                 iso_times: bool = False) -> Iterator[dict[str, Any]]:
+    """Contacts, with `at` in London time; ISO_TIMES gives it as ISO text
+    (what CSV and JSON write), quicker for an export of millions."""
+    at: Any = Contact.at
+    to_local: Any = local
+    if iso_times:
+        from sqlalchemy import String, type_coerce
+
+        at = type_coerce(Contact.at, String)  # the stored text, not parsed
+        to_local = _LocalIso()
+    stmt = (select(Contact.id, Case.ref, at, Contact.channel, Contact.direction,
                    Contact.party, Contact.summary, Officer.code)
             .join(Case, Case.id == Contact.case_id)
             .join(Officer, Officer.id == Contact.officer_id))
@@ -60,9 +96,11 @@ def contact_rows(session: Session, *, case_id: int | None = None,
         stmt = stmt.where(Contact.case_id == case_id).order_by(Contact.at, Contact.id)
     else:
         stmt = stmt.order_by(Contact.id)
-    for row in session.execute(stmt.execution_options(yield_per=batch)):
+    # Core rows through the session's connection: an export streams millions,
+    # and the ORM's per-row bookkeeping for plain columns is wasted on them.
+    for row in session.connection().execute(stmt.execution_options(yield_per=batch)):
         d = dict(zip(CONTACT_KEYS, row, strict=True))
-        d["at"] = local(d["at"])
+        d["at"] = to_local(d["at"])
         yield d
 
 

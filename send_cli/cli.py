@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from typing import Annotated, Any, cast
 
 import typer
 from typer.core import TyperGroup
@@ -17,6 +17,14 @@ from send_cli import __version__
 from send_cli.commands.common import AppState
 
 DEBUG_ENV = "SEND_CLI_DEBUG"
+
+# Settings the root app and every loader's scratch app share: typer builds
+# sub-commands with the root's rich_markup_mode and exception settings.
+_APP_SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": None,
+}
 
 
 def _debug_wanted(args: Sequence[str]) -> bool:
@@ -46,7 +54,38 @@ def _store_problem(exc: BaseException) -> tuple[str, str] | None:
 
 
 class SendGroup(TyperGroup):
-    """Typer's group with send-cli's error boundary around every command."""
+    """Typer's group with send-cli's error boundary around every command, and
+    top-level commands loaded lazily (see COMMANDS)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(self.commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The commands section of --help, from COMMANDS without loading them
+        (a command already loaded speaks for itself)."""
+        from typer._click.utils import make_default_short_help
+
+        commands = cast(LazyCommands, self.commands)
+        rows: list[tuple[str, Any]] = []
+        for name in self.list_commands(ctx):
+            cmd = commands.loaded(name)
+            if cmd is None and name not in COMMANDS:
+                cmd = commands.get(name)
+            if cmd is not None and cmd.hidden:
+                continue
+            rows.append((name, cmd))
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+        lines = [(name, cmd.get_short_help_str(limit) if cmd is not None
+                  else make_default_short_help(COMMANDS[name][1], limit))
+                 for name, cmd in rows]
+        with formatter.section("Commands"):
+            formatter.write_dl(lines)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -112,9 +151,7 @@ app = typer.Typer(
     help="A case tracker for SEND casework teams: EHC needs assessment requests, "
          "statutory deadlines, panels, and the promises made to families.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    **_APP_SETTINGS,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -152,44 +189,288 @@ def root(
     ctx.call_on_close(st.close)
 
 
-def _register() -> None:
-    from send_cli.commands import (
-        audit,
-        calendar,
-        cases,
-        contacts,
-        data,
-        db,
-        decisions,
-        demo,
-        erase,
-        followups,
-        officers,
-        panels,
-        reports,
-        timeline,
-    )
+# ---------------------------------------------------------------------------
+# Lazy sub-commands. `send-cli --help` and `--version` must not import the
+# command modules (nor build their typer commands: typer evaluates every
+# annotation of every command function, ~70 ms for the whole tree). The root
+# group knows each top-level command's name, loader and one-line help from
+# COMMANDS below, and imports and builds a command only when it is invoked.
+#
+# A loader registers a family of commands on a typer app exactly as the
+# command modules expect (their register() functions and sub-apps), so other
+# engineers keep adding commands through those without editing this file.
+# tests/test_startup.py fails when COMMANDS and the real commands diverge and
+# prints the table to paste here.
 
-    app.add_typer(db.app, name="db")
-    app.add_typer(calendar.app, name="calendar")
-    app.add_typer(officers.app, name="officer")
-    app.add_typer(cases.app, name="case")
-    timeline.register(cases.app, app)
+
+def _load_db(root: typer.Typer) -> None:
+    from send_cli.commands import db
+
+    root.add_typer(db.app, name="db")
+
+
+def _load_init(root: typer.Typer) -> None:
+    from send_cli.commands import db
+
+    db.register_init(root)
+
+
+def _load_calendar(root: typer.Typer) -> None:
+    from send_cli.commands import calendar
+
+    root.add_typer(calendar.app, name="calendar")
+
+
+def _load_officer(root: typer.Typer) -> None:
+    from send_cli.commands import officers
+
+    root.add_typer(officers.app, name="officer")
+
+
+def _load_case(root: typer.Typer) -> None:
+    from send_cli.commands import cases, erase, timeline
+
+    root.add_typer(cases.app, name="case")
+    timeline.register(cases.app, root)
     erase.register(cases.app)
-    app.add_typer(panels.app, name="panel")
-    app.add_typer(decisions.app, name="decision")
-    app.add_typer(contacts.app, name="contact")
-    app.add_typer(followups.app, name="followup")
-    reports.register(app)
-    app.add_typer(reports.report_app, name="report")
-    app.add_typer(data.import_app, name="import")
-    app.add_typer(data.export_app, name="export")
-    audit.register(app)
-    db.register_init(app)
-    demo.register(app)
 
 
-_register()
+def _load_panel(root: typer.Typer) -> None:
+    from send_cli.commands import panels
+
+    root.add_typer(panels.app, name="panel")
+
+
+def _load_decision(root: typer.Typer) -> None:
+    from send_cli.commands import decisions
+
+    root.add_typer(decisions.app, name="decision")
+
+
+def _load_contact(root: typer.Typer) -> None:
+    from send_cli.commands import contacts
+
+    root.add_typer(contacts.app, name="contact")
+
+
+def _load_followup(root: typer.Typer) -> None:
+    from send_cli.commands import followups
+
+    root.add_typer(followups.app, name="followup")
+
+
+def _load_reports(root: typer.Typer) -> None:
+    from send_cli.commands import reports
+
+    reports.register(root)
+    root.add_typer(reports.report_app, name="report")
+
+
+def _load_data(root: typer.Typer) -> None:
+    from send_cli.commands import data
+
+    root.add_typer(data.import_app, name="import")
+    root.add_typer(data.export_app, name="export")
+
+
+def _load_audit(root: typer.Typer) -> None:
+    from send_cli.commands import audit
+
+    audit.register(root)
+
+
+def _load_demo(root: typer.Typer) -> None:
+    from send_cli.commands import demo
+
+    demo.register(root)
+
+
+# In the order the commands were registered before they were lazy (the order
+# of `send-cli --help`: typer lists plain commands before groups).
+LOADERS: dict[str, Any] = {
+    "db": _load_db,
+    "calendar": _load_calendar,
+    "officer": _load_officer,
+    "case": _load_case,
+    "panel": _load_panel,
+    "decision": _load_decision,
+    "contact": _load_contact,
+    "followup": _load_followup,
+    "reports": _load_reports,
+    "data": _load_data,
+    "audit": _load_audit,
+    "init": _load_init,
+    "demo": _load_demo,
+}
+
+# Top-level command -> (loader, its one-line help as Click shortens it with
+# no width limit). Regenerate with tests/test_startup.py when commands change.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "overdue": ("reports",
+        "Open follow-ups past their due date, oldest first, with the working days late."),
+    "escalate": ("reports",
+        "Record a family's escalation; it is owed a reply within 5 working days."),
+    "escalations": ("reports",
+        "What sits, or should sit, above the named officer: families' escalations not yet "
+        "answered, and follow-ups 5, 10, 15+ working days late (business support, senior, "
+        "lead casework officer)."),
+    "deadlines": ("reports",
+        "Statutory deadlines due or missed, soonest first; days_left is negative when missed."),
+    "audit": ("audit", "Who changed what, when: every change with the values before and after."),
+    "init": ("init", "Create the store, or upgrade it to the latest schema; safe to run again."),
+    "demo": ("demo",
+        "Build a fresh demo store from the sample data and print the main reports for the "
+        "demo's reference date."),
+    "db": ("db",
+        "The store: schema revision, integrity check, backup, restore, and copy to another "
+        "database."),
+    "calendar": ("calendar",
+        "Working days: England's bank holidays (with substitute days) and the council's own "
+        "closure days."),
+    "officer": ("officer",
+        "The casework team: add officers, list them, move work when one leaves."),
+    "case": ("case", "Cases: register a request for an EHC needs assessment and follow it."),
+    "setting": ("case",
+        "The council's settings, such as how often the plans of under-fives are reviewed."),
+    "panel": ("panel",
+        "Decision-making panels: remits, meetings, referrals, papers, declarations of "
+        "interest and the chair's agenda."),
+    "decision": ("decision", "Panel decisions: record them with reasons and chair; list them."),
+    "contact": ("contact",
+        "Log contacts with families and professionals; incoming messages create the "
+        "follow-ups they are owed."),
+    "followup": ("followup", "Follow-ups: call backs, replies, outcome calls and emails owed."),
+    "report": ("reports", "The council's figures and the nightly bundle for cron."),
+    "import": ("data", "Load cases or officers from CSV: every row, or none."),
+    "export": ("data", "Write cases, contacts, decisions or follow-ups as CSV or JSON, streamed."),
+}
+
+
+class _Loaded:
+    """What this process has loaded: each loader's scratch app (a loader runs
+    at most once: it may add commands to a module's sub-app) and the click
+    commands built from it."""
+
+    apps: dict[str, typer.Typer] = {}
+    commands: dict[str, Any] = {}
+    order: list[str] | None = None  # every name, once load_all() has run
+
+
+def _scratch_app(loader: str) -> typer.Typer:
+    scratch = _Loaded.apps.get(loader)
+    if scratch is None:
+        scratch = typer.Typer(**_APP_SETTINGS)
+        LOADERS[loader](scratch)
+        _Loaded.apps[loader] = scratch
+    return scratch
+
+
+def _command_name(info: Any) -> str | None:
+    if info.name:
+        return str(info.name)
+    callback = getattr(info, "callback", None)
+    return typer.main.get_command_name(callback.__name__) if callback else None
+
+
+def _build(scratch: typer.Typer, name: str | None) -> dict[str, Any]:
+    """Click commands for NAME (every one when None) of a loader's scratch app;
+    only NAME's function signatures are evaluated."""
+    subset = typer.Typer(**_APP_SETTINGS)
+    subset.callback()(_no_callback)
+    if name is None:
+        subset.registered_commands = list(scratch.registered_commands)
+        subset.registered_groups = list(scratch.registered_groups)
+    else:
+        subset.registered_commands = [c for c in scratch.registered_commands
+                                      if _command_name(c) == name]
+        subset.registered_groups = [g for g in scratch.registered_groups
+                                    if g.name == name or not g.name]
+    return dict(typer.main.get_group(subset).commands)
+
+
+def _no_callback() -> None:
+    """Stand-in group callback so typer always builds a group."""
+
+
+def load_command(name: str) -> Any:
+    """The click command for the top-level NAME, built on first use; None
+    when there is no such command."""
+    cmd = _Loaded.commands.get(name)
+    if cmd is not None or _Loaded.order is not None:
+        return cmd
+    entry = COMMANDS.get(name)
+    if entry is not None:
+        cmd = _build(_scratch_app(entry[0]), name).get(name)
+        if cmd is not None:
+            _Loaded.commands[name] = cmd
+            return cmd
+    # Not in the table (a command added since it was last updated): load all.
+    return load_all().get(name)
+
+
+def load_all() -> dict[str, Any]:
+    """Every top-level command, in the order typer gives them when all are
+    registered on one app (plain commands, then groups, each in the order of
+    LOADERS). For a name missing from COMMANDS, for tests and for shell
+    completion; --help and a named command never need it."""
+    if _Loaded.order is None:
+        merged = typer.Typer(**_APP_SETTINGS)
+        merged.callback()(_no_callback)
+        for loader in LOADERS:
+            scratch = _scratch_app(loader)
+            merged.registered_commands += scratch.registered_commands
+            merged.registered_groups += scratch.registered_groups
+        built = typer.main.get_group(merged).commands
+        for cmd_name, cmd in built.items():
+            _Loaded.commands.setdefault(cmd_name, cmd)
+        _Loaded.order = list(built)
+    return {n: _Loaded.commands[n] for n in _Loaded.order}
+
+
+def real_command_table() -> dict[str, tuple[str, str]]:
+    """What COMMANDS should say, from loading everything (tests compare)."""
+    table: dict[str, tuple[str, str]] = {}
+    for name, cmd in load_all().items():
+        loader = next(lo for lo in LOADERS if name in _build(_scratch_app(lo), name))
+        table[name] = (loader, cmd.get_short_help_str(10**6))
+    return table
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root group's commands: names from COMMANDS, each command loaded on
+    first access. Commands added directly (add_command) are kept as given."""
+
+    def __init__(self, given: Mapping[str, Any]) -> None:
+        self._given = dict(given)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._given:
+            return self._given[name]
+        cmd = load_command(name)
+        if cmd is None:
+            raise KeyError(name)
+        return cmd
+
+    def __setitem__(self, name: str, cmd: Any) -> None:
+        self._given[name] = cmd
+
+    def __delitem__(self, name: str) -> None:
+        del self._given[name]
+
+    def __iter__(self) -> Iterator[str]:
+        names = list(COMMANDS) if _Loaded.order is None else _Loaded.order
+        yield from names
+        yield from (n for n in self._given if n not in names)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self._given or load_command(name) is not None)
+
+    def loaded(self, name: str) -> Any:
+        """NAME's command if already loaded (or given), without loading it."""
+        return self._given.get(name) or _Loaded.commands.get(name)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -15,9 +15,10 @@ class SendError(Exception):
     exit_code = EXIT_REFUSED
 
     def __init__(self, message: str, hint: str | None = None, exit_code: int | None = None):
+        message = one_line(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = None if hint is None else one_line(hint)
         if exit_code is not None:
             self.exit_code = exit_code
 
@@ -44,3 +45,14 @@ class StoreUnavailable(SendError):
     """The database is locked, newer, foreign or unreachable."""
 
     exit_code = EXIT_STORE
+
+
+def one_line(text: str) -> str:
+    """TEXT with control characters and line breaks escaped (a value a user
+    typed may hold a new line), so an error stays one line."""
+    import unicodedata
+
+    if text.isprintable():
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)

@@ -108,7 +108,13 @@ def cell(value: Any) -> str:
 
 def private_open(path: Path) -> IO[str]:
     """A file for personal data: created readable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:  # no such folder, a folder, no permission
+        from send_cli.errors import BadInput
+
+        raise BadInput(f"cannot write '{path}': {exc.strerror}",
+                       hint="Check the folder exists and is writable.") from None
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
@@ -126,11 +132,20 @@ def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], fh: IO[str
     writer = csv.writer(fh, lineterminator="\n")
     writer.writerow(keys)
     n = 0
+    leaders = "".join(FORMULA_LEADERS)  # one character each
     for row in rows:
-        values = []
-        for k in keys:
-            v = row.get(k)
-            values.append(neutralise(cell(v)) if isinstance(v, (str, list, tuple)) else cell(v))
+        values = [row.get(k) for k in keys]
+        # The common cells quickly (an export writes millions): plain text is
+        # neutralised in place; ints and None are written by csv as cell()
+        # would write them (str(int), ""). Anything else goes through cell().
+        for i, v in enumerate(values):
+            kind = type(v)
+            if kind is str:
+                if v and v[0] in leaders:
+                    values[i] = "'" + v
+            elif kind is not int and v is not None:
+                values[i] = (neutralise(cell(v)) if isinstance(v, (str, list, tuple))
+                             else cell(v))
         writer.writerow(values)
         n += 1
     return n
@@ -171,6 +186,8 @@ def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], fh: IO[str]
     shown = 0
     counted = 0
     for row in rows:
+        if total is not None and limit is not None and shown >= limit:
+            break  # the caller counted them: read no further than the table shows
         counted += 1
         if limit is None or shown < limit:
             t.add_row(*(human(row.get(c.key)) for c in columns))
@@ -328,3 +345,179 @@ def _plain_tree(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain_tree(v) for v in value]
     return plain(value)
+
+
+# -- the statutory clocks of 'case show' and the KPI report -------------------
+CLOCK_BAR = 20  # characters for a clock's whole span
+CLOCK_OVERRUN = 10  # at most this many more for the time past its limit
+CLOCK_STYLES = {"met": "green", "met late": "red", "open": "yellow", "missed": "bold red",
+                "ended": "dim", "cut short": "magenta"}
+
+
+def clock_bar(start: date, due: date, end: date) -> tuple[int, int, int]:
+    """(used, left, over) characters of a clock from START to DUE looked at on
+    END: the share of the limit used, what is left, and how far past it."""
+    span = max((due - start).days, 1)
+    used_days = max((end - start).days, 0)
+    used = min(CLOCK_BAR, round(CLOCK_BAR * min(used_days, span) / span))
+    over = 0
+    if used_days > span:
+        over = min(CLOCK_OVERRUN, max(1, -(-CLOCK_BAR * (used_days - span) // span)))
+    return used, CLOCK_BAR - used, over
+
+
+def clock_note(row: Mapping[str, Any], today: date) -> str:
+    """How a clock stands, in words."""
+    due, met, state = row["due"], row.get("met_on"), row.get("state")
+    if state == "ended":
+        return f"ended {due.isoformat()}" + (f"; final plan {met.isoformat()}" if met else "")
+    if state == "cut short":
+        return f"final plan {met.isoformat()} within the 15 days" if met else "cut short"
+    if met is not None:
+        spare = (due - met).days
+        if spare >= 0:
+            return f"met {met.isoformat()}, {_days(spare)} to spare"
+        return f"met {met.isoformat()}, {_days(-spare)} late"
+    left = (due - today).days
+    if left < 0:
+        return f"missed: {_days(-left)} late"
+    used = (today - row["start"]).days
+    return f"day {used} of {(due - row['start']).days}, {_days(left)} left"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _draw_clocks(con: Any, rows: list[Mapping[str, Any]], today: date) -> None:
+    """Each clock as a bar from its start to its limit: the time used, what
+    is left, and what is late."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=f"{SECTION_TITLES['clocks']} (as at {today.isoformat()})",
+              title_justify="left", box=None, pad_edge=False, show_header=True)
+    for header in ("clock", "from", "due", "time used", "how it stands", "basis"):
+        t.add_column(header, no_wrap=header != "basis")
+    for row in rows:
+        state = row.get("state") or "open"
+        style = CLOCK_STYLES.get(state, "")
+        end = row["due"] if state == "ended" else (row.get("met_on") or today)
+        used, left, over = clock_bar(row["start"], row["due"], end)
+        bar = Text("[")
+        bar.append("█" * used, style=style)
+        bar.append("░" * left, style="dim")
+        bar.append("]")
+        if over:
+            bar.append("▓" * over, style="bold red")
+        note = Text(clock_note(row, today), style=style)
+        if row.get("exception"):
+            note.append(f"  exception {row['exception']}", style="magenta")
+        basis = str(row.get("basis") or "").split(":")[0]
+        t.add_row(str(row["milestone"]), row["start"].isoformat(), row["due"].isoformat(),
+                  bar, note, basis)
+    con.print(t)
+
+
+SECTION_DRAWERS["clocks"] = _draw_clocks
+
+KPI_LINES = (
+    ("New plans issued within 20 weeks", "plans_within_20_weeks", "plans_issued",
+     "pct_within_20_weeks"),
+    ("  the same, excluding exceptions (SEN2)", "plans_within_20_weeks_excl_exceptions",
+     "plans_issued_excl_exceptions", "pct_within_20_weeks_excl_exceptions"),
+    ("Requests decided within 6 weeks", "requests_decided_within_6_weeks", "requests_decided",
+     "pct_requests_decided_within_6_weeks"),
+    ("Annual reviews held on time", "annual_reviews_on_time", "annual_reviews_due",
+     "pct_annual_reviews_on_time"),
+    ("Review decisions within 4 weeks", "review_decisions_within_4_weeks", "review_decisions",
+     "pct_review_decisions_within_4_weeks"),
+    ("Amended plans on time", "amended_plans_on_time", "amended_plans",
+     "pct_amended_plans_on_time"),
+    ("Follow-ups kept within their promise", "followups_kept", "followups_due",
+     "pct_followups_kept"),
+)
+
+
+def _flat(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _flat(f"{prefix}.{k}" if prefix else str(k), v)
+    elif isinstance(value, (list, tuple)) and value and isinstance(value[0], Mapping):
+        for item in value:
+            label = next(iter(item.values()))
+            for k, v in list(item.items())[1:]:
+                yield f"{prefix}.{label}.{k}", v
+    else:
+        yield prefix, value
+
+
+def kpi_chart(months: Sequence[Mapping[str, Any]], width: int = 30) -> list[Any]:
+    """One line per month: a bar of the share of plans issued within 20 weeks."""
+    from rich.text import Text
+
+    lines = []
+    for m in months:
+        line = Text(f"  {m['month']}  ")
+        if not m.get("plans_issued"):
+            line.append("·" * width, style="dim")
+            line.append("  no plans issued", style="dim")
+        else:
+            share = float(m.get("pct_within_20_weeks") or 0)
+            filled = round(width * share / 100)
+            style = "green" if share >= 80 else "yellow" if share >= 50 else "red"
+            line.append("█" * filled, style=style)
+            line.append("░" * (width - filled), style="dim")
+            line.append(f"  {share:5.1f}%  {m['plans_within_20_weeks']} of "
+                        f"{m['plans_issued']}")
+        lines.append(line)
+    return lines
+
+
+def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None) -> None:
+    """'report kpi': one JSON object; key,value CSV; or tables and a chart."""
+    with destination(output) as fh:
+        if fmt == "json":
+            fh.write(json.dumps(_plain_tree(figures), indent=2, ensure_ascii=False) + "\n")
+            return
+        if fmt == "csv":
+            write_csv(({"key": k, "value": v} for k, v in _flat("", figures)),
+                      ["key", "value"], fh)
+            return
+        from rich.table import Table
+
+        con = console(fh)
+        t = Table(title=f"KPIs {figures['from']} to {figures['to']}", title_justify="left")
+        for header, justify in (("figure", "left"), ("count", "right"), ("of", "right"),
+                                ("%", "right")):
+            t.add_column(header, justify=justify)  # type: ignore[arg-type]
+        for label, part, whole, share in KPI_LINES:
+            value = figures.get(share)
+            t.add_row(label, cell(figures.get(part)), cell(figures.get(whole)),
+                      "-" if value is None else f"{value:.1f}")
+        t.add_row("Plans with a reg 10(4) exception", cell(figures.get("plans_with_exceptions")),
+                  cell(figures.get("plans_issued")), "")
+        avg = figures.get("avg_weeks_to_issue")
+        t.add_row("Average weeks from request to plan", "-" if avg is None else f"{avg:.1f}",
+                  "", "")
+        con.print(t)
+        con.print()
+        a = Table(title=f"Advice outstanding on {figures['to']}", title_justify="left")
+        for header, justify in (("from", "left"), ("outstanding", "right"),
+                                ("over 6 weeks", "right")):
+            a.add_column(header, justify=justify)  # type: ignore[arg-type]
+        overdue = figures.get("advice_overdue") or {}
+        for source, n in (figures.get("advice_outstanding") or {}).items():
+            a.add_row(source, str(n), str(overdue.get(source, 0)))
+        con.print(a)
+        con.print()
+        c = Table(title="Caseload", title_justify="left")
+        c.add_column("officer")
+        c.add_column("open cases", justify="right")
+        for code, n in (figures.get("caseload") or {}).items():
+            c.add_row(code, str(n))
+        con.print(c)
+        con.print()
+        con.print("Plans issued within 20 weeks, by month", style="bold")
+        for line in kpi_chart(figures.get("by_month") or []):
+            con.print(line)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
 # The revisions in migrations/versions, oldest first. tests/test_migrations.py
 # checks this against Alembic's own view, so the store's revision can be
 # compared with the head without importing Alembic on every command.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
+# The key of the PostgreSQL advisory lock that write transactions queue on.
+PG_WRITE_LOCK = 0x5E4D_C11
 # When a dict, open stores are kept by their --db value and reused (the demo
 # replays hundreds of commands in one process).
 STORE_CACHE: dict[str, Store] | None = None
@@ -80,7 +83,20 @@ def make_engine(url: str) -> Engine:
         connect_args: dict[str, Any] = {}
         if url.startswith("postgresql"):
             connect_args["connect_timeout"] = 5
-        return create_engine(url, connect_args=connect_args, pool_pre_ping=False)
+        engine = create_engine(url, connect_args=connect_args, pool_pre_ping=False)
+        if url.startswith("postgresql"):
+
+            @event.listens_for(engine, "begin")
+            def _pg_begin(conn: Any) -> None:
+                # Writers queue on one advisory lock for the length of their
+                # transaction, as BEGIN IMMEDIATE makes them queue on SQLite:
+                # read-then-write steps (the next reference, "already exists")
+                # then never race. Readers take no lock.
+                if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+        return engine
 
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -110,14 +126,26 @@ class Store:
     engine: Engine
     path: Path | None
     _calendar: Calendar | None = field(default=None, repr=False)
+    created: bool = False  # this open created the store
+    upgraded_from: str | None = None  # the revision this open upgraded from
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+    @property
+    def where(self) -> str:
+        """Where the store is, for messages (no password)."""
+        return str(self.path) if self.path is not None else describe(self.url)
+
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """A session whose transaction is begun for writing up front."""
+        """A session whose transaction is begun for writing up front: on SQLite
+        BEGIN IMMEDIATE, on PostgreSQL the writers' advisory lock."""
         from sqlmodel import Session
 
         bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -125,21 +153,38 @@ class Store:
             try:
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                if is_lock_timeout(exc):
+                    raise StoreUnavailable(
+                        "the store is locked by another send-cli past the timeout; "
+                        "nothing was changed", hint="Try again in a moment.") from None
                 raise
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        """A session for reading. On PostgreSQL it sees one snapshot (REPEATABLE
+        READ), as a SQLite read transaction does, so a report's totals agree."""
         from sqlmodel import Session
 
-        with Session(self.engine, expire_on_commit=False) as session:
+        bind: Any = self.engine
+        if self.is_postgres:
+            bind = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        with Session(bind, expire_on_commit=False) as session:
             yield session
+
+    def revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            rev, _ = stored_revision(conn)
+            conn.rollback()
+        return rev
 
     def calendar(self) -> Calendar:
         """The council's working-day calendar, from the stored bank holidays
         and closure days."""
         if self._calendar is None:
+            from datetime import date
+
             from sqlalchemy import text
 
             from send_cli.workdays import Calendar
@@ -151,8 +196,6 @@ class Store:
                 years = conn.execute(
                     text("SELECT value FROM settings WHERE key = 'bank_holiday_years'")
                 ).scalar()
-            from datetime import date
-
             for day, kind, name in rows:
                 d = day if isinstance(day, date) else date.fromisoformat(day)
                 (bank if kind == "bank-holiday" else closures)[d] = name
@@ -167,24 +210,50 @@ class Store:
         self.engine.dispose()
 
 
-def _create_private_file(path: Path) -> None:
-    """An empty file readable by its owner only: SQLite creates its -wal and
-    -shm files with the same mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+def is_lock_timeout(exc: BaseException) -> bool:
+    """A database error that means another writer held the store too long."""
+    if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+        return False
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "lock timeout" in text or "database is busy" in text
+
+
+def create_private_file(path: Path) -> bool:
+    """An empty file readable by its owner only (SQLite gives its -wal and
+    -shm files the mode of the database). False if it already exists."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:  # another send-cli made it a moment ago
+        return False
     os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask
+    return True
 
 
-def _check_sqlite_file(path: Path) -> None:
-    if path.is_dir():
+def check_sqlite_file(path: Path) -> None:
+    """StoreUnavailable unless PATH is missing, empty or a SQLite file."""
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a name too long, a file used as a folder...
+        raise StoreUnavailable(f"cannot use '{path}' as a store: {exc.strerror}",
+                               hint="Pass --db a file path or a database URL.") from None
+    if is_dir:
         raise StoreUnavailable(f"'{path}' is a directory, not a send-cli database",
                                hint="Pass --db a file path or a database URL.")
-    with contextlib.suppress(FileNotFoundError):
+    try:
         with open(path, "rb") as fh:
             head = fh.read(16)
-        if head and head != SQLITE_MAGIC:
-            raise StoreUnavailable(f"'{path}' is not a send-cli database (not a SQLite file)",
-                                   hint="Check --db / SEND_CLI_DB.")
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot read the store '{path}': {exc.strerror}",
+                               hint="Check the file's permissions, or pass --db.") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreUnavailable(f"'{path}' is not a send-cli database (not a SQLite file)",
+                               hint="Check --db / SEND_CLI_DB.")
 
 
 def stored_revision(conn: Any) -> tuple[str | None, bool]:
@@ -198,8 +267,11 @@ def stored_revision(conn: Any) -> tuple[str | None, bool]:
     return rev, True
 
 
-def open_store(settings: Settings, *, upgrade: bool = True) -> Store:
+def open_store(settings: Settings, *, upgrade: bool = True,
+               allow_behind: bool = False) -> Store:
     """Open the store at settings.db, creating or upgrading it as needed.
+    With upgrade=False nothing is created or changed: a missing store, or
+    one behind the latest schema (unless ALLOW_BEHIND), is refused.
 
     Raises StoreUnavailable (exit 3) for a store this program cannot use."""
     if STORE_CACHE is not None and settings.db in STORE_CACHE:
@@ -207,66 +279,92 @@ def open_store(settings: Settings, *, upgrade: bool = True) -> Store:
     url, path = to_url(settings.db)
     created = False
     if path is not None:
-        _check_sqlite_file(path)
+        check_sqlite_file(path)
         if not path.exists():
+            if not upgrade:
+                raise StoreUnavailable(f"there is no store at '{path}'",
+                                       hint="Run 'send-cli init' to create it, or pass --db.")
             try:
-                _create_private_file(path)
+                created = create_private_file(path)
             except OSError as exc:
                 raise StoreUnavailable(
                     f"cannot create the store at '{path}': {exc.strerror}",
                     hint="Check the folder exists and is writable, or pass --db.",
                 ) from None
-            created = True
     try:
         engine = make_engine(url)
     except Exception as exc:  # a malformed URL or a missing driver
-        raise StoreUnavailable(f"cannot use database '{describe(settings.db)}': {exc}",
+        raise StoreUnavailable(f"cannot use database '{describe(settings.db)}': "
+                               f"{_first_line(exc)}",
                                hint="Use a file path, sqlite:///PATH or "
                                     "postgresql+psycopg://USER:PASS@HOST/DB.") from None
-    store = Store(url=url, engine=engine, path=path)
+    store = Store(url=url, engine=engine, path=path, created=created)
     try:
-        with engine.connect() as conn:
-            rev, has_tables = stored_revision(conn)
-            conn.rollback()
+        rev = _usable_revision(store, settings.db)
+        if rev != HEAD and not (allow_behind and not upgrade):
+            if not upgrade:
+                raise StoreUnavailable(
+                    f"the store's schema is at {rev or 'nothing'}, behind {HEAD}",
+                    hint="Run 'send-cli init' to upgrade it.")
+            run_migrations(store)
+            seed(store, refresh_holidays=True)
+            if rev is not None:
+                store.upgraded_from = rev
+                _record_upgrade(store, settings, rev)
+                sys.stderr.write(f"upgraded the store from schema {rev} to {HEAD}\n")
+            else:
+                store.created = True
     except StoreUnavailable:
+        engine.dispose()
         raise
     except Exception as exc:
         engine.dispose()
         raise _unavailable(settings.db, exc) from None
-    if rev is None and has_tables:
-        engine.dispose()
-        raise StoreUnavailable(
-            f"'{describe(settings.db)}' is not a send-cli database (it has other tables)",
-            hint="Point --db at a send-cli store or an empty database.")
-    if rev is not None and rev not in REVISIONS:
-        engine.dispose()
-        raise StoreUnavailable(
-            f"the store '{describe(settings.db)}' has schema revision '{rev}', newer than "
-            f"this send-cli knows (latest {HEAD})",
-            hint="Upgrade send-cli to use this store.")
-    if rev != HEAD:
-        if not upgrade:
-            raise StoreUnavailable(
-                f"the store's schema is at {rev or 'nothing'}, behind {HEAD}",
-                hint="Run 'send-cli init' to upgrade it.")
-        run_migrations(store)
-        seed(store, refresh_holidays=True)
-        if rev is not None:
-            print(f"upgraded the store from schema {rev} to {HEAD}", file=sys.stderr)
-    elif created:
-        seed(store, refresh_holidays=True)
     if STORE_CACHE is not None:
         STORE_CACHE[settings.db] = store
     return store
 
 
+def _record_upgrade(store: Store, settings: Settings, rev: str) -> None:
+    from send_cli.audit import record
+
+    with store.write() as session:
+        record(session, officer=settings.officer, now=settings.now, action="store.upgrade",
+               entity="store", before={"schema": rev}, after={"schema": HEAD})
+
+
+def _usable_revision(store: Store, db: str) -> str | None:
+    """The store's revision, or StoreUnavailable for a database that is not
+    a send-cli store or is newer than this program."""
+    with store.engine.connect() as conn:
+        rev, has_tables = stored_revision(conn)
+        conn.rollback()
+    if rev is None and has_tables:
+        raise StoreUnavailable(
+            f"'{describe(db)}' is not a send-cli database (it has other tables)",
+            hint="Point --db at a send-cli store or an empty database.")
+    if rev is not None and rev not in REVISIONS:
+        raise StoreUnavailable(
+            f"the store '{describe(db)}' has schema revision '{rev}', newer than "
+            f"this send-cli knows (latest {HEAD})",
+            hint="Upgrade send-cli to use this store.")
+    return rev
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _unavailable(db: str, exc: BaseException) -> StoreUnavailable:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    text = _first_line(exc)
     if "file is not a database" in text:
         return StoreUnavailable(f"'{describe(db)}' is not a send-cli database ({text})")
-    if "locked" in text or "busy" in text:
-        return StoreUnavailable("the store is locked by another user past the timeout",
-                                hint="Try again in a moment.")
+    if is_lock_timeout(exc):
+        return StoreUnavailable("the store is locked by another send-cli past the timeout; "
+                                "nothing was changed", hint="Try again in a moment.")
+    # psycopg puts the password in some messages; never repeat it
+    text = text.replace(db, describe(db))
     return StoreUnavailable(f"cannot open the store '{describe(db)}': {text}",
                             hint="Check --db / SEND_CLI_DB and that the server is reachable.")
 
@@ -284,24 +382,28 @@ def alembic_config(connection: Any = None) -> Any:
 def run_migrations(store: Store, target: str = "head") -> None:
     """Upgrade in one transaction. On SQLite foreign keys are off while batch
     mode copies tables (with them on, dropping a parent table deletes through
-    cascades) and are checked before the transaction commits."""
+    cascades) and are checked before the transaction commits. The transaction
+    is a writer's (BEGIN IMMEDIATE, or the advisory lock on PostgreSQL), so
+    two send-cli starting on a new store take turns: the second finds the
+    schema current and Alembic does nothing."""
     from alembic import command
     from sqlalchemy import text
 
     with store.engine.connect() as conn:
-        if store.is_sqlite:
-            raw = conn.connection.driver_connection
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        raw = conn.connection.driver_connection if store.is_sqlite else None
+        if raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 command.upgrade(alembic_config(conn), target)
-                if store.is_sqlite:
+                if raw is not None:
                     bad = conn.execute(text("PRAGMA foreign_key_check")).all()
                     if bad:
                         raise StoreUnavailable(
                             f"the upgrade would break {len(bad)} foreign keys; nothing changed")
         finally:
-            if store.is_sqlite:
+            if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")
 
 
@@ -310,6 +412,7 @@ def seed(store: Store, *, refresh_holidays: bool) -> None:
     if not refresh_holidays:
         return
     from sqlalchemy import delete, insert
+    from sqlmodel import col
 
     from send_cli.models import CalendarDay, Setting
     from send_cli.workdays import england_bank_holidays
@@ -317,7 +420,7 @@ def seed(store: Store, *, refresh_holidays: bool) -> None:
     days = england_bank_holidays(BANK_HOLIDAY_YEARS)
     span = f"{BANK_HOLIDAY_YEARS[0]}-{BANK_HOLIDAY_YEARS[-1]}"
     with store.write() as session:
-        session.execute(delete(CalendarDay).where(CalendarDay.kind == "bank-holiday"))
+        session.execute(delete(CalendarDay).where(col(CalendarDay.kind) == "bank-holiday"))
         session.execute(insert(CalendarDay), [
             {"day": d, "kind": "bank-holiday", "name": n} for d, n in days.items()])
         existing = session.get(Setting, "bank_holiday_years")

@@ -1,27 +1,467 @@
 """The statutory timeline of a case: milestones, advice, exceptions, appeals,
-and the stored deadlines that reports read. (Issue 4 fills this in.)"""
+phase transfers, and the stored deadlines that reports read.
+
+Every change here is validated before anything is written, is recorded in
+the audit trail, and ends with refresh_deadlines(), which rewrites the case's
+rows of the deadlines table from its milestones (rules/statutory.py says how
+each clock runs). Reports then filter those rows on an indexed date."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
-from send_cli.models import Case, Milestone
+from send_cli.audit import record
+from send_cli.errors import BadInput, Conflict, RuleViolation
+from send_cli.models import (
+    AdviceRequest,
+    Appeal,
+    CalendarDay,
+    Case,
+    Deadline,
+    Milestone,
+    Setting,
+    TimeException,
+)
+from send_cli.rules import statutory as rules
+
+# Who may still ask for reg 8 advice: a case being assessed.
+ADVICE_STATUSES = ("requested", "assessing", "drafting")
+TRANSFER_YEARS_AHEAD = 20
+
+# The council settings a user may see and change: CLI name -> (stored key,
+# default, meaning).
+SETTINGS: dict[str, tuple[str, str, str]] = {
+    "under5-review-months": (
+        rules.UNDER5_SETTING, str(rules.DEFAULT_UNDER5_MONTHS),
+        "months between reviews of the plan of a child under 5 (1-12; SEND Code of "
+        "Practice 9.178 says consider every 3 to 6; the law's limit is 12)"),
+}
+
+
+# -- settings ---------------------------------------------------------------
+def under5_months(session: Session) -> int:
+    cache = session.info.setdefault("send_cli_settings", {})
+    if rules.UNDER5_SETTING not in cache:
+        row = session.get(Setting, rules.UNDER5_SETTING)
+        cache[rules.UNDER5_SETTING] = int(row.value) if row else rules.DEFAULT_UNDER5_MONTHS
+    return int(cache[rules.UNDER5_SETTING])
+
+
+def setting_rows(session: Session) -> list[dict[str, Any]]:
+    out = []
+    for name, (key, default, meaning) in SETTINGS.items():
+        row = session.get(Setting, key)
+        out.append({"setting": name, "value": row.value if row else default,
+                    "default": default, "meaning": meaning})
+    return out
+
+
+def set_setting(*, session: Session, name: str, value: str, actor: str,
+                now: datetime) -> tuple[str, str, int]:
+    """Change a council setting. Returns (old value, new value, cases whose
+    clocks were recomputed)."""
+    if name not in SETTINGS:
+        raise BadInput(f"setting '{name}' is not known; use one of: {', '.join(SETTINGS)}")
+    key, default, _ = SETTINGS[name]
+    months = value.strip()
+    if not months.isdigit() or not 1 <= int(months) <= 12:
+        raise BadInput(f"{name} '{value}' is not a number of months from 1 to 12")
+    months = str(int(months))
+    row = session.get(Setting, key)
+    old = row.value if row else default
+    if old == months:
+        raise Conflict(f"{name} is already {months}")
+    if row is None:
+        session.add(Setting(key=key, value=months))
+    else:
+        row.value = months
+        session.add(row)
+    session.flush()
+    session.info.pop("send_cli_settings", None)
+    record(session, officer=actor, now=now, action="setting.set", entity="setting",
+           entity_id=key, before={name: old}, after={name: months})
+    return old, months, _refresh_under_fives(session, now.date())
+
+
+def _refresh_under_fives(session: Session, today: date) -> int:
+    """Recompute the clocks of cases whose open review cycle started while the
+    child was under 5 (cycles begun in the last 3 years): the open clocks the
+    setting moves. Other cases pick it up when they next change."""
+    born_after = rules.add_months(today, -12 * (rules.UNDER5_AGE + 3))
+    stmt = (select(Case.id, Case.dob, Deadline.start)
+            .join(Deadline, Deadline.case_id == Case.id)
+            .where(Deadline.milestone == "annual-review", Deadline.met_on.is_(None),
+                   Case.dob.is_not(None), Case.dob > born_after))
+    ids = {cid for cid, dob, start in session.execute(stmt)
+           if rules.age_on(dob, start) < rules.UNDER5_AGE}
+    for cid in sorted(ids):
+        case = session.get(Case, cid)
+        if case is not None:
+            refresh_deadlines(session=session, case=case, today=today)
+    return len(ids)
+
+
+# -- the clocks -------------------------------------------------------------
+def _milestones(session: Session, case: Case) -> list[Milestone]:
+    return list(session.execute(
+        select(Milestone).where(Milestone.case_id == case.id)
+        .order_by(Milestone.on, Milestone.id)).scalars())
+
+
+def _events(milestones: list[Milestone]) -> list[rules.Event]:
+    return [rules.Event(m.kind, m.on, m.outcome) for m in milestones]
+
+
+def _working_day_check(session: Session, start: date, end: date) -> Callable[[date], bool]:
+    """Working days as the Tribunal counts them (rule 12(4)): not a weekend,
+    not a bank holiday. Council closure days do not count here."""
+    bank = set(session.execute(
+        select(CalendarDay.day).where(CalendarDay.kind == "bank-holiday",
+                                      CalendarDay.day >= start, CalendarDay.day <= end)
+    ).scalars())
+    return lambda d: d.weekday() < 5 and d not in bank
+
+
+def _facts(session: Session, case: Case) -> rules.Facts:
+    advice = [(a.source, a.requested, a.received) for a in session.execute(
+        select(AdviceRequest).where(AdviceRequest.case_id == case.id)
+        .order_by(AdviceRequest.requested, AdviceRequest.id)).scalars()]
+    appeals = [(a.decision_sent, a.certificate, a.registered) for a in session.execute(
+        select(Appeal).where(Appeal.case_id == case.id)
+        .order_by(Appeal.decision_sent, Appeal.id)).scalars()]
+    check = None
+    if appeals:
+        first = min(a[0] for a in appeals)
+        check = _working_day_check(session, first, first + timedelta(days=400))
+    transfer = None
+    if case.transfer_year is not None and case.transfer_kind:
+        transfer = (case.transfer_year, case.transfer_kind)
+    return rules.Facts(received=case.received, status=case.status, dob=case.dob,
+                       milestones=_events(_milestones(session, case)), advice=advice,
+                       appeals=appeals, transfer=transfer,
+                       under5_months=under5_months(session), is_working_day=check)
 
 
 def refresh_deadlines(*, session: Session, case: Case, today: date) -> None:
     """Recompute the stored statutory clocks (deadlines rows) of CASE."""
-    return None
+    if case.id is None:
+        session.flush()
+    rows = rules.case_clocks(_facts(session, case))
+    session.execute(delete(Deadline).where(Deadline.case_id == case.id))
+    if rows:
+        session.execute(insert(Deadline), [
+            {"case_id": case.id, "milestone": r.milestone, "start": r.start, "due": r.due,
+             "basis": r.basis, "met_on": r.met_on, "detail": r.detail} for r in rows])
 
 
+# -- checks shared by the operations -----------------------------------------
+def _not_closed(case: Case) -> None:
+    if case.status == "closed":
+        raise RuleViolation(f"case '{case.ref}' is closed", hint="Closed cases cannot change.")
+
+
+def _not_future(day: date, what: str, today: date) -> None:
+    if day > today:
+        raise BadInput(f"{what} {day} is in the future; use {today} or earlier")
+
+
+def _not_before_request(day: date, what: str, case: Case) -> None:
+    if day < case.received:
+        raise RuleViolation(f"{what} {day} is before the request was received on "
+                            f"{case.received}")
+
+
+# -- milestones -------------------------------------------------------------
 def record_milestone(*, session: Session, case: Case, kind: str, on: date,
                      outcome: str | None, actor: str, now: datetime) -> Milestone:
     """Record a milestone on CASE (validated), move its status, refresh its clocks."""
-    raise NotImplementedError
+    _not_closed(case)
+    if kind not in rules.MILESTONES:
+        raise BadInput(f"milestone '{kind}' is not known; use one of: "
+                       f"{', '.join(rules.MILESTONES)}")
+    allowed = rules.OUTCOMES.get(kind)
+    if allowed:
+        if outcome is None:
+            raise BadInput(f"{kind} needs --outcome: {' or '.join(allowed)}")
+        if outcome not in allowed:
+            raise BadInput(f"--outcome '{outcome}' is not known for {kind}; use one of: "
+                           f"{', '.join(allowed)}")
+    elif outcome is not None:
+        raise BadInput(f"{kind} takes no --outcome (only assessment-decision, issue-decision "
+                       "and review-decision do)")
+    _not_future(on, kind, now.date())
+    existing = _milestones(session, case)
+    problem = rules.milestone_problem(kind, on, outcome, received=case.received,
+                                      status=case.status, milestones=_events(existing))
+    if problem is not None:
+        error, text = problem
+        raise (Conflict if error == "conflict" else RuleViolation)(
+            f"{case.ref}: {text}")
+    before = case.status
+    milestone = Milestone(case_id=case.id, kind=kind, on=on, outcome=outcome, created_at=now)
+    session.add(milestone)
+    case.status = rules.status_after(kind, outcome, case.status)
+    session.add(case)
+    session.flush()
+    record(session, officer=actor, now=now, action="case.milestone", entity="milestone",
+           entity_id=milestone.id, case_ref=case.ref, before={"status": before},
+           after={"milestone": kind, "on": on, "outcome": outcome, "status": case.status})
+    refresh_deadlines(session=session, case=case, today=now.date())
+    return milestone
+
+
+# -- advice -----------------------------------------------------------------
+def record_advice(*, session: Session, case: Case, source: str, requested: date,
+                  received: date | None, actor: str,
+                  now: datetime) -> tuple[AdviceRequest, bool]:
+    """Advice asked of SOURCE on REQUESTED, or (run again with RECEIVED) its
+    arrival. Returns (the request, whether it is new)."""
+    _not_closed(case)
+    if source not in rules.ADVICE_SOURCES:
+        raise BadInput(f"--from '{source}' is not known; use one of: "
+                       f"{', '.join(rules.ADVICE_SOURCES)}")
+    today = now.date()
+    _not_future(requested, "--requested", today)
+    if received is not None:
+        _not_future(received, "--received", today)
+    _not_before_request(requested, "advice requested on", case)
+    if received is not None and received < requested:
+        raise RuleViolation(f"advice received on {received} is before it was requested on "
+                            f"{requested}")
+    found = session.execute(
+        select(AdviceRequest).where(AdviceRequest.case_id == case.id,
+                                    AdviceRequest.source == source,
+                                    AdviceRequest.requested == requested)).scalars().first()
+    if found is not None:
+        if found.received is not None:
+            raise Conflict(f"{case.ref}: {source} advice requested on {requested} was already "
+                           f"received on {found.received}")
+        if received is None:
+            raise Conflict(f"{case.ref}: {source} advice requested on {requested} is already "
+                           "recorded", hint="Add --received DATE when it arrives.")
+        found.received = received
+        session.add(found)
+        session.flush()
+        record(session, officer=actor, now=now, action="advice.received", entity="advice",
+               entity_id=found.id, case_ref=case.ref, before={"received": None},
+               after={"source": source, "requested": requested, "received": received})
+        refresh_deadlines(session=session, case=case, today=today)
+        return found, False
+    if case.status not in ADVICE_STATUSES:
+        raise RuleViolation(f"{case.ref} is {case.status}: advice (reg 8) is asked for during "
+                            "an assessment")
+    advice = AdviceRequest(case_id=case.id, source=source, requested=requested,
+                           received=received, created_at=now)
+    session.add(advice)
+    session.flush()
+    record(session, officer=actor, now=now, action="advice.request", entity="advice",
+           entity_id=advice.id, case_ref=case.ref,
+           after={"source": source, "requested": requested, "received": received})
+    refresh_deadlines(session=session, case=case, today=today)
+    return advice, True
+
+
+# -- exceptions -------------------------------------------------------------
+def record_exception(*, session: Session, case: Case, code: str, reason: str,
+                     from_date: date | None, to_date: date | None, actor: str,
+                     now: datetime) -> TimeException:
+    """A reg 10(4) exception: recorded beside the clocks, which do not move."""
+    _not_closed(case)
+    if code not in rules.EXCEPTION_CODES:
+        raise BadInput(f"--code '{code}' is not known; use one of: "
+                       f"{', '.join(rules.EXCEPTION_CODES)} (reg 10(4)(a)-(d))")
+    if from_date is not None and to_date is not None and from_date > to_date:
+        raise BadInput(f"--from {from_date} is after --to {to_date}")
+    limit = rules.due_after(rules.CLOCKS["final-plan"], case.received)
+    if from_date is not None and from_date > limit:
+        raise RuleViolation(f"--from {from_date} is after the 20-week limit of {limit}: an "
+                            "exception excuses a time limit only for what happens within it")
+    if to_date is not None and to_date < case.received:
+        raise RuleViolation(f"--to {to_date} is before the request was received on "
+                            f"{case.received}")
+    same = session.execute(select(TimeException.id).where(
+        TimeException.case_id == case.id, TimeException.code == code,
+        TimeException.from_date.is_(None) if from_date is None
+        else TimeException.from_date == from_date,
+        TimeException.to_date.is_(None) if to_date is None
+        else TimeException.to_date == to_date)).first()
+    if same is not None:
+        raise Conflict(f"{case.ref}: exception ({code}) for these dates is already recorded")
+    exc = TimeException(case_id=case.id, code=code, reason=reason, from_date=from_date,
+                        to_date=to_date, created_at=now)
+    session.add(exc)
+    session.flush()
+    record(session, officer=actor, now=now, action="case.exception", entity="exception",
+           entity_id=exc.id, case_ref=case.ref,
+           after={"code": code, "reason": reason, "from": from_date, "to": to_date})
+    refresh_deadlines(session=session, case=case, today=now.date())
+    return exc
+
+
+# -- appeals ----------------------------------------------------------------
+APPEALABLE = (("assessment-decision", "refused"), ("issue-decision", "refused"),
+              ("final-plan", None), ("amended-plan", None), ("review-decision", None),
+              ("ceased", None))
+
+
+def record_appeal(*, session: Session, case: Case, decision_sent: date,
+                  certificate: date | None, registered: date | None, actor: str,
+                  now: datetime) -> tuple[Appeal, bool]:
+    """A family's disagreement with a decision letter sent on DECISION_SENT;
+    run again to add the mediation certificate or the appeal's registration.
+    Returns (the appeal, whether it is new)."""
+    _not_closed(case)
+    today = now.date()
+    _not_future(decision_sent, "--decision-sent", today)
+    for value, what in ((certificate, "--certificate"), (registered, "--registered")):
+        if value is not None:
+            _not_future(value, what, today)
+            if value < decision_sent:
+                raise RuleViolation(f"{what} {value} is before the decision letter was sent on "
+                                    f"{decision_sent}")
+    _not_before_request(decision_sent, "--decision-sent", case)
+    appealable = [m for m in _milestones(session, case) if m.on <= decision_sent and any(
+        m.kind == k and (o is None or m.outcome == o) for k, o in APPEALABLE)]
+    if not appealable:
+        raise RuleViolation(
+            f"{case.ref} has no appealable decision on or before {decision_sent}",
+            hint="A family may appeal a refusal to assess or to issue, a final or amended "
+                 "plan, a review decision or a cessation; record that milestone first.")
+    found = session.execute(select(Appeal).where(
+        Appeal.case_id == case.id, Appeal.decision_sent == decision_sent)).scalars().first()
+    if found is None:
+        appeal = Appeal(case_id=case.id, decision_sent=decision_sent, certificate=certificate,
+                        registered=registered, created_at=now)
+        session.add(appeal)
+        session.flush()
+        record(session, officer=actor, now=now, action="case.appeal", entity="appeal",
+               entity_id=appeal.id, case_ref=case.ref,
+               after={"decision_sent": decision_sent, "certificate": certificate,
+                      "registered": registered})
+        refresh_deadlines(session=session, case=case, today=today)
+        return appeal, True
+    before = {"certificate": found.certificate, "registered": found.registered}
+    changes = {}
+    for key, value in (("certificate", certificate), ("registered", registered)):
+        if value is None:
+            continue
+        old = getattr(found, key)
+        if old is not None and old != value:
+            raise Conflict(f"{case.ref}: the appeal against the decision of {decision_sent} "
+                           f"already has {key} {old}; it is not overwritten")
+        if old is None:
+            changes[key] = value
+    if not changes:
+        raise Conflict(f"{case.ref}: the appeal against the decision of {decision_sent} is "
+                       "already recorded with these dates",
+                       hint="Add --certificate DATE or --registered DATE when they happen.")
+    for key, value in changes.items():
+        setattr(found, key, value)
+    session.add(found)
+    session.flush()
+    record(session, officer=actor, now=now, action="case.appeal", entity="appeal",
+           entity_id=found.id, case_ref=case.ref, before=before,
+           after={"certificate": found.certificate, "registered": found.registered})
+    refresh_deadlines(session=session, case=case, today=today)
+    return found, False
+
+
+# -- phase transfers --------------------------------------------------------
+def set_transfer(*, session: Session, case: Case, year: int, kind: str, actor: str,
+                 now: datetime) -> Case:
+    """A phase transfer due in YEAR: the plan amended naming the new setting
+    by 15 February (31 March for post-16)."""
+    _not_closed(case)
+    if kind not in rules.TRANSFER_KINDS:
+        raise BadInput(f"--kind '{kind}' is not known; use one of: "
+                       f"{', '.join(rules.TRANSFER_KINDS)}")
+    today = now.date()
+    latest_year = today.year + TRANSFER_YEARS_AHEAD
+    if not 1900 <= year <= latest_year:
+        raise BadInput(f"--year {year} is out of range; use a year up to {latest_year}")
+    if year < case.received.year:
+        raise RuleViolation(f"--year {year} is before the request was received on "
+                            f"{case.received}")
+    if case.status in ("refused", "ceased"):
+        raise RuleViolation(f"{case.ref} is {case.status}: a phase transfer amends a plan")
+    if (case.transfer_year, case.transfer_kind) == (year, kind):
+        raise Conflict(f"{case.ref}: the {kind} transfer in {year} is already recorded")
+    before = {"transfer_year": case.transfer_year, "transfer_kind": case.transfer_kind}
+    case.transfer_year, case.transfer_kind = year, kind
+    session.add(case)
+    session.flush()
+    record(session, officer=actor, now=now, action="case.transfer", entity="case",
+           entity_id=case.ref, case_ref=case.ref, before=before,
+           after={"transfer_year": year, "transfer_kind": kind})
+    refresh_deadlines(session=session, case=case, today=today)
+    return case
+
+
+# -- the case's timeline, for 'case show' -------------------------------------
+def _exception_for(excs: list[TimeException], milestone: str, start: date,
+                   due: date) -> str | None:
+    """The first recorded exception that bears on a 20-week-path clock."""
+    if milestone not in rules.EXCEPTION_CLOCKS:
+        return None
+    for e in excs:
+        if (e.from_date is None or e.from_date <= due) and (e.to_date is None
+                                                           or e.to_date >= start):
+            return f"{e.code}: {e.reason}"
+    return None
+
+
+def clock_state(milestone: str, due: date, met_on: date | None, today: date) -> str:
+    """met, met late, open or missed; a family's comments window ends (or is
+    cut short by a final plan issued within it)."""
+    if milestone == "draft-comments" and met_on is not None:
+        return "ended" if met_on > due else "cut short"
+    if met_on is not None:
+        return "met" if met_on <= due else "met late"
+    if due >= today:
+        return "open"
+    return "ended" if milestone in rules.FAMILY_WINDOWS else "missed"
 
 
 def case_view(session: Session, case: Case, today: date) -> dict[str, Any]:
     """Sections of 'case show' about the statutory timeline."""
-    return {}
+    excs = list(session.execute(select(TimeException).where(TimeException.case_id == case.id)
+                                .order_by(TimeException.id)).scalars())
+    clocks = []
+    for d in session.execute(select(Deadline).where(Deadline.case_id == case.id)
+                             .order_by(Deadline.due, Deadline.start, Deadline.id)).scalars():
+        clocks.append({
+            "milestone": d.milestone, "start": d.start, "due": d.due, "met_on": d.met_on,
+            "days_left": None if d.met_on is not None else (d.due - today).days,
+            "state": clock_state(d.milestone, d.due, d.met_on, today),
+            "exception": _exception_for(excs, d.milestone, d.start, d.due),
+            "basis": d.basis, "detail": d.detail})
+    milestones = [{"milestone": m.kind, "on": m.on, "outcome": m.outcome}
+                  for m in _milestones(session, case)]
+    advice = []
+    for a in session.execute(select(AdviceRequest).where(AdviceRequest.case_id == case.id)
+                             .order_by(AdviceRequest.requested, AdviceRequest.id)).scalars():
+        due = rules.due_after(rules.CLOCKS["advice"], a.requested)
+        advice.append({"source": a.source, "requested": a.requested, "due": due,
+                       "received": a.received,
+                       "state": clock_state("advice", due, a.received, today)})
+    exceptions = [{"code": e.code, "meaning": rules.EXCEPTION_CODES.get(e.code),
+                   "reason": e.reason, "from": e.from_date, "to": e.to_date} for e in excs]
+    appeals = []
+    rows = list(session.execute(select(Appeal).where(Appeal.case_id == case.id)
+                                .order_by(Appeal.decision_sent, Appeal.id)).scalars())
+    if rows:
+        first = rows[0].decision_sent
+        check = _working_day_check(session, first, first + timedelta(days=400))
+        for a in rows:
+            last = rules.appeal_due(a.decision_sent, a.certificate)
+            appeals.append({"decision_sent": a.decision_sent, "certificate": a.certificate,
+                            "last_day": last,
+                            "in_time_until": rules.tribunal_in_time_until(last, check),
+                            "registered": a.registered})
+    return {"clocks": clocks, "milestones": milestones, "advice": advice,
+            "exceptions": exceptions, "appeals": appeals}

@@ -39,6 +39,11 @@ class Calendar:
         # years whose bank holidays are known; others are fetched on demand
         self._years: set[int] = set(years) if years is not None else {d.year for d in self._bank}
         self._sorted: list[date] | None = None
+        # add_working_days answers; the days closed never change within one
+        # Calendar (closures are read when it is made; bank holiday years
+        # are added before any date in them is looked at)
+        self._memo: dict[tuple[date, int], date] = {}
+        self._between: dict[tuple[date, date], int] = {}
 
     @classmethod
     def england(cls, years: Iterable[int], closures: Mapping[date, str] | None = None) -> Calendar:
@@ -98,7 +103,15 @@ class Calendar:
     def add_working_days(self, day: date, n: int) -> date:
         """The Nth working day after DAY (N=0: DAY itself if working, else the next).
 
-        Negative N counts back: the Nth working day before DAY."""
+        Negative N counts back: the Nth working day before DAY. Answers are
+        kept: a report asks the same few hundred dates over and over."""
+        key = (day, n)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._add_working_days(day, n)
+        return found
+
+    def _add_working_days(self, day: date, n: int) -> date:
         if n == 0:
             return self.on_or_after(day)
         step = timedelta(days=1 if n > 0 else -1)
@@ -116,6 +129,13 @@ class Calendar:
         open on END is this many working days late."""
         if end < start:
             return -self.working_days_between(end, start)
+        key = (start, end)
+        found = self._between.get(key)
+        if found is None:
+            found = self._between[key] = self._working_days_between(start, end)
+        return found
+
+    def _working_days_between(self, start: date, end: date) -> int:
         self._ensure_span(start, end)
         weekdays = _weekdays_upto(end) - _weekdays_upto(start)
         hol = self._holidays_sorted()

@@ -26,8 +26,8 @@ def demo(
 
     from send_cli import demo as demo_mod
     from send_cli.commands.common import state
-    from send_cli.render import console, message
     from send_cli.errors import BadInput
+    from send_cli.render import console, message
     from send_cli.settings import default_db_path
     from send_cli.store import to_url
 

@@ -46,7 +46,8 @@ def followup_list(
 @app.command("done")
 def followup_done(
     ctx: typer.Context,
-    followup_id: Annotated[int, typer.Argument(help="The follow-up's id.", metavar="ID", min=1, max=2**62)],
+    followup_id: Annotated[
+        int, typer.Argument(help="The follow-up's id.", metavar="ID", min=1, max=2**62)],
     note: Annotated[str | None, typer.Option("--note", help="How it was settled.")] = None,
 ) -> None:
     """Mark a follow-up done.

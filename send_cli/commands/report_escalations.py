@@ -1,9 +1,105 @@
-"""Placeholder until its feature lands."""
+"""send-cli escalate / escalations: the escalation ladder of seed 001."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from send_cli.commands.common import (
+    ExitCodeOpt,
+    FormatOpt,
+    LimitOpt,
+    OutputOpt,
+    check_format,
+    choice,
+    finish_list,
+    state,
+    text,
+)
 
-def register(app: typer.Typer) -> None:
-    pass
+ESCALATION_COLUMNS = ("case_ref", "child", "level", "owner_role", "owner", "since",
+                      "working_days_overdue", "reason", "followup_id", "kind", "due",
+                      "officer", "team")
+TO_WORDS = ("business-support", "senior", "lead")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("escalate")(escalate)
+    root.command("escalations")(escalations)
+
+
+def escalate(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    to: Annotated[str, typer.Option("--to", help="The step the family escalated to: "
+                                    "business-support, senior or lead.",
+                                    metavar="business-support|senior|lead")],
+    reason: Annotated[str, typer.Option("--reason", help="What the family raised.")],
+) -> None:
+    """Record a family's escalation; it is owed a reply within 5 working days.
+
+    The reply is owed by the case's named officer; 'send-cli escalations' shows
+    it at the step escalated to, climbing one step per further 5 working days.
+    Example: send-cli escalate EHC-2026-00003 --to senior --reason "no reply to two emails"
+    """
+    from send_cli.render import data_line, message
+    from send_cli.reports.escalations import raise_escalation
+    from send_cli.rules.escalation import BY_LEVEL
+
+    st = state(ctx)
+    choice(to, TO_WORDS, what="--to")
+    reason = text(reason, what="--reason", max_len=1000)
+    store = st.store()
+    with store.write() as session:
+        followup = raise_escalation(session=session, cal=store.calendar(), case_ref=ref,
+                                    to=to, reason=reason, actor=st.settings.officer,
+                                    now=st.settings.now)
+        fid, level, due = followup.id, followup.level, followup.due
+    data_line(str(fid))
+    message(f"escalated {ref} to {BY_LEVEL[level].title} (level {level}); "
+            f"reply due {due:%a %d %b %Y} (follow-up {fid})")
+
+
+def escalations(
+    ctx: typer.Context,
+    officer: Annotated[str | None, typer.Option(
+        "--officer", help="Only follow-ups owed by this named officer.")] = None,
+    team: Annotated[str | None, typer.Option(
+        "--team", help="Only follow-ups owed by this team's officers.")] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    limit: LimitOpt = 50,
+    exit_code: ExitCodeOpt = False,
+) -> None:
+    """What sits, or should sit, above the named officer: families' escalations
+    not yet answered, and follow-ups 5, 10, 15+ working days late (business
+    support, senior, lead casework officer). Highest step first.
+
+    Example: send-cli escalations --team assessment --format csv -o escalations.csv
+    """
+    from send_cli.render import Col, emit
+    from send_cli.reports.escalations import escalation_rows
+    from send_cli.rules.people import TEAMS
+
+    st = state(ctx)
+    check_format(fmt)
+    if team is not None:
+        choice(team, TEAMS, what="--team")
+    store = st.store()
+    today = st.settings.today
+    with store.read() as session:
+        rows = escalation_rows(session, cal=store.calendar(), today=today, officer=officer,
+                               team=team)
+    if fmt == "table":
+        columns = [Col("case_ref", "case"), Col("child"), Col("level", justify="right"),
+                   Col("owner_role", "sits with"), Col("owner"), Col("since"),
+                   Col("working_days_overdue", "working days late", "right"),
+                   Col("reason"), Col("officer", "named officer"),
+                   Col("followup_id", "follow-up", "right")]
+    else:
+        columns = [Col(k) for k in ESCALATION_COLUMNS]
+    emit(rows, columns, fmt=fmt, output=output,
+         title=f"Escalations on {today:%a %d %b %Y}", limit=limit,
+         empty="Nothing sits above the named officers.")
+    finish_list(len(rows), exit_code)

@@ -1,9 +1,48 @@
-"""Placeholder until its feature lands."""
+"""send-cli report kpi: the council's figures."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from send_cli.commands.common import FormatOpt, OutputOpt, a_date, check_format, state
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("kpi")(report_kpi)
+
+
+def report_kpi(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option(
+        "--from", help="First day of the period, YYYY-MM-DD. Default: 12 months before "
+        "--to.")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="Last day of the period, YYYY-MM-DD. Default: today.")] = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """The council's figures: plans within 20 weeks (with and without
+    exceptions), decisions within 6 weeks, annual reviews on time, review
+    decisions within 4 weeks, follow-ups kept, advice outstanding, caseload.
+
+    Example: send-cli report kpi --from 2026-01-01 --to 2026-12-31 --format json
+    """
+    from datetime import timedelta
+
+    from send_cli.errors import BadInput
+    from send_cli.render import emit_kpi
+    from send_cli.reports.kpi import kpi
+    from send_cli.rules.statutory import add_months
+
+    st = state(ctx)
+    check_format(fmt)
+    today = st.settings.today
+    end = a_date(to, what="--to") or today
+    start = a_date(from_, what="--from") or add_months(end, -12) + timedelta(days=1)
+    if start > end:
+        raise BadInput(f"--from {start} is after --to {end}; give a period that runs forward")
+    with st.store().read() as session:
+        figures = kpi(session, start=start, end=end, today=today)
+    emit_kpi(figures, fmt=fmt, output=output)

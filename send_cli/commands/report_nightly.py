@@ -1,9 +1,47 @@
-"""Placeholder until its feature lands."""
+"""send-cli report nightly: the bundle of files the cron job writes."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
-def register(app: typer.Typer) -> None:
-    pass
+def register(report_app: typer.Typer) -> None:
+    report_app.command("nightly")(nightly)
+
+
+def nightly(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created, "
+                                      "readable by its owner only, if missing).",
+                                      metavar="DIR")],
+    within: Annotated[int, typer.Option("--within", help="deadlines.csv holds missed "
+                                        "deadlines and those due within this many days.",
+                                        min=0, max=3660)] = 30,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was written "
+                                          "(silent on success otherwise, for cron).")] = False,
+) -> None:
+    """Write overdue.csv, escalations.csv, deadlines.csv, kpi.json and summary.txt
+    into DIR for the cron job. Exit 4 when a follow-up is overdue, else 0.
+
+    Each file appears whole or not at all (written aside, then renamed).
+    Example: send-cli report nightly --out /var/lib/send-cli/nightly
+    """
+    from send_cli.commands.common import state
+    from send_cli.render import message
+    from send_cli.reports.nightly import write_bundle
+
+    st = state(ctx)
+    store = st.store()
+    with store.read() as session:
+        bundle = write_bundle(session, cal=store.calendar(), today=st.settings.today,
+                              now=st.settings.now, out=out, within=within)
+    if verbose:
+        message(f"wrote {', '.join(bundle.files)} to {bundle.folder}: "
+                f"{bundle.overdue} overdue, {bundle.escalations} escalations, "
+                f"{bundle.deadlines_missed} deadlines missed, "
+                f"{bundle.deadlines_due} due within {within} days")
+    if bundle.overdue:
+        raise typer.Exit(4)

@@ -1,9 +1,235 @@
-"""send-cli case milestone|transfer|exception|advice|appeal: the statutory timeline."""
+"""send-cli case milestone|transfer|exception|advice|appeal: the statutory
+timeline; send-cli setting show|set: the council's settings."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from send_cli.commands.common import FormatOpt, OutputOpt, a_date, check_format, state, text
+
+setting_app = typer.Typer(no_args_is_help=True,
+                          help="The council's settings, such as how often the plans of "
+                               "under-fives are reviewed.")
 
 
 def register(cases: typer.Typer, root: typer.Typer) -> None:
-    pass
+    cases.command("milestone")(case_milestone)
+    cases.command("transfer")(case_transfer)
+    cases.command("exception")(case_exception)
+    cases.command("advice")(case_advice)
+    cases.command("appeal")(case_appeal)
+    root.add_typer(setting_app, name="setting")
+
+
+def case_milestone(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    milestone: Annotated[str, typer.Argument(
+        help="assessment-decision, issue-decision, draft-plan, final-plan, annual-review "
+             "(the review meeting), review-decision, amended-plan or ceased.",
+        metavar="MILESTONE")],
+    on: Annotated[str, typer.Option("--on", help="The day it happened, YYYY-MM-DD.")],
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="agreed or refused (assessment-decision, issue-decision); maintain, "
+        "amend or cease (review-decision).")] = None,
+) -> None:
+    """Record a statutory step reached on a case; its status and clocks follow.
+
+    Example: send-cli case milestone EHC-2026-00001 assessment-decision --on 2026-12-10
+    --outcome agreed
+    """
+    from send_cli import casework, timeline
+    from send_cli.render import message
+
+    st = state(ctx)
+    day = a_date(on, what="--on")
+    assert day is not None
+    with st.store().write() as session:
+        case = casework.open_case(session, ref)
+        timeline.record_milestone(session=session, case=case, kind=milestone, on=day,
+                                  outcome=outcome, actor=st.settings.officer,
+                                  now=st.settings.now)
+        status = case.status
+    told = f" ({outcome})" if outcome else ""
+    message(f"{ref}: {milestone}{told} on {day} recorded; status {status}")
+
+
+def case_transfer(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    year: Annotated[int, typer.Option("--year", help="The year of the move, YYYY.",
+                                      metavar="YYYY")],
+    kind: Annotated[str, typer.Option("--kind", help="school (plan amended by 15 February) "
+                                      "or post16 (by 31 March).", metavar="school|post16")],
+) -> None:
+    """Record a phase transfer due in a year (reg 18): the plan must be amended
+    naming the new setting by 15 February, or 31 March for post-16.
+
+    Example: send-cli case transfer EHC-2026-00001 --year 2027 --kind school
+    """
+    from send_cli import casework, timeline
+    from send_cli.render import message
+    from send_cli.rules.statutory import transfer_due
+
+    st = state(ctx)
+    with st.store().write() as session:
+        case = casework.open_case(session, ref)
+        timeline.set_transfer(session=session, case=case, year=year, kind=kind,
+                              actor=st.settings.officer, now=st.settings.now)
+    message(f"{ref}: {kind} transfer in {year}; plan to be amended by {transfer_due(year, kind)}")
+
+
+def case_exception(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    reason: Annotated[str, typer.Option("--reason", help="What happened.")],
+    code: Annotated[str, typer.Option("--code", help="reg 10(4): a school closed, b early "
+                                      "years setting closed, c exceptional personal "
+                                      "circumstances, d away from the area.",
+                                      metavar="a|b|c|d")] = "c",
+    from_: Annotated[str | None, typer.Option("--from", help="When it began, YYYY-MM-DD.")
+                     ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="When it ended, YYYY-MM-DD.")] = None,
+) -> None:
+    """Record a statutory exception to the time limits (reg 10(4)(a)-(d)). The
+    deadline does not move; the exception is shown beside it and reported.
+
+    Example: send-cli case exception EHC-2026-00001 --code d --reason "family abroad"
+    --from 2026-12-01 --to 2027-01-10
+    """
+    from send_cli import casework, timeline
+    from send_cli.render import message
+
+    st = state(ctx)
+    reason = text(reason, what="--reason", max_len=500)
+    start = a_date(from_, what="--from")
+    end = a_date(to, what="--to")
+    with st.store().write() as session:
+        case = casework.open_case(session, ref)
+        timeline.record_exception(session=session, case=case, code=code, reason=reason,
+                                  from_date=start, to_date=end, actor=st.settings.officer,
+                                  now=st.settings.now)
+    message(f"{ref}: exception ({code}) recorded; the deadlines do not move")
+
+
+def case_advice(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    source: Annotated[str, typer.Option(
+        "--from", help="educational-psychology, health, social-care, school or other.")],
+    requested: Annotated[str, typer.Option("--requested", help="The day it was asked for.")],
+    received: Annotated[str | None, typer.Option(
+        "--received", help="The day it came (run again with the same --from and "
+        "--requested to record it).")] = None,
+) -> None:
+    """Record advice asked for during an assessment (due 6 weeks after it was
+    asked, reg 8), or its arrival.
+
+    Example: send-cli case advice EHC-2026-00001 --from educational-psychology
+    --requested 2026-12-11 --received 2027-01-20
+    """
+    from send_cli import casework, timeline
+    from send_cli.render import message
+    from send_cli.rules.statutory import CLOCKS, due_after
+
+    st = state(ctx)
+    asked = a_date(requested, what="--requested")
+    got = a_date(received, what="--received")
+    assert asked is not None
+    with st.store().write() as session:
+        case = casework.open_case(session, ref)
+        _, new = timeline.record_advice(session=session, case=case, source=source,
+                                        requested=asked, received=got,
+                                        actor=st.settings.officer, now=st.settings.now)
+    due = due_after(CLOCKS["advice"], asked)
+    if got is not None:
+        late = (got - due).days
+        when = f"{late} days late" if late > 0 else "in time"
+        message(f"{ref}: {source} advice received on {got} ({when}; due {due})")
+    elif new:
+        message(f"{ref}: {source} advice requested on {asked}; due {due}")
+
+
+def case_appeal(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    decision_sent: Annotated[str, typer.Option(
+        "--decision-sent", help="The day the decision letter was sent.")],
+    certificate: Annotated[str | None, typer.Option(
+        "--certificate", help="The day the mediation certificate was issued.")] = None,
+    registered: Annotated[str | None, typer.Option(
+        "--registered", help="The day the Tribunal registered the appeal.")] = None,
+) -> None:
+    """Record a family's disagreement with a decision, and show the last day to
+    appeal: the later of 2 months from the decision letter and 1 month from the
+    mediation certificate (Tribunal rules r20).
+
+    Example: send-cli case appeal EHC-2026-00001 --decision-sent 2026-12-14
+    --certificate 2027-01-20
+    """
+    from send_cli import casework, timeline
+    from send_cli.render import data_line, message
+    from send_cli.rules.statutory import appeal_due
+
+    st = state(ctx)
+    sent = a_date(decision_sent, what="--decision-sent")
+    cert = a_date(certificate, what="--certificate")
+    reg = a_date(registered, what="--registered")
+    assert sent is not None
+    with st.store().write() as session:
+        case = casework.open_case(session, ref)
+        appeal, _ = timeline.record_appeal(session=session, case=case, decision_sent=sent,
+                                           certificate=cert, registered=reg,
+                                           actor=st.settings.officer, now=st.settings.now)
+        last = appeal_due(appeal.decision_sent, appeal.certificate)
+        registered_on = appeal.registered
+    if registered_on is not None:
+        message(f"{ref}: appeal registered on {registered_on}")
+    else:
+        message(f"{ref}: last day to appeal")
+    data_line(last.isoformat())
+
+
+@setting_app.command("show")
+def setting_show(
+    ctx: typer.Context,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+) -> None:
+    """Show the council's settings and their defaults.
+
+    Example: send-cli setting show
+    """
+    from send_cli import timeline
+    from send_cli.render import emit
+
+    st = state(ctx)
+    check_format(fmt)
+    with st.store().read() as session:
+        rows = timeline.setting_rows(session)
+    emit(rows, ("setting", "value", "default", "meaning"), fmt=fmt, output=output,
+         title="Settings", limit=0)
+
+
+@setting_app.command("set")
+def setting_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="under5-review-months.")],
+    value: Annotated[str, typer.Argument(help="The new value.")],
+) -> None:
+    """Change a council setting; the clocks it moves are recomputed at once.
+
+    Example: send-cli setting set under5-review-months 6
+    """
+    from send_cli import timeline
+    from send_cli.render import message
+
+    st = state(ctx)
+    with st.store().write() as session:
+        old, new, cases = timeline.set_setting(session=session, name=name, value=value,
+                                               actor=st.settings.officer,
+                                               now=st.settings.now)
+    message(f"{name}: {old} -> {new}; the review clocks of {cases} "
+            f"{'case' if cases == 1 else 'cases'} recomputed")

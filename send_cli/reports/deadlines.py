@@ -1,0 +1,59 @@
+"""Statutory deadlines due or missed: one indexed query on the stored clocks
+(the deadlines table, kept current by timeline.refresh_deadlines), never a
+pass over every case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, literal, not_, or_, select
+from sqlmodel import Session
+
+from send_cli.models import Case, Deadline, Officer, TimeException
+from send_cli.rules.statutory import EXCEPTION_CLOCKS, FAMILY_WINDOWS
+
+DEADLINE_KEYS = ("case_ref", "child", "milestone", "due", "days_left", "officer", "exception")
+
+
+def exception_text() -> Any:
+    """The first recorded reg 10(4) exception that bears on a clock of the
+    20-week path (its dates, if any, overlap the clock), as 'code: reason'."""
+    first = (select(TimeException.code + literal(": ") + TimeException.reason)
+             .where(TimeException.case_id == Deadline.case_id,
+                    or_(TimeException.from_date.is_(None),
+                        TimeException.from_date <= Deadline.due),
+                    or_(TimeException.to_date.is_(None), TimeException.to_date >= Deadline.start))
+             .order_by(TimeException.id).limit(1).scalar_subquery())
+    return case((Deadline.milestone.in_(EXCEPTION_CLOCKS), first), else_=None)
+
+
+def _query(*, today: date, within: int | None, breached: bool, officer: str | None) -> Any:
+    stmt = (select(Case.ref, Case.name, Deadline.milestone, Deadline.due, Officer.code,
+                   exception_text())
+            .select_from(Deadline)
+            .join(Case, Case.id == Deadline.case_id)
+            .join(Officer, Officer.id == Case.officer_id)
+            .where(Deadline.met_on.is_(None))
+            # a family's window that has passed is over, not missed by the council
+            .where(not_(and_(Deadline.milestone.in_(FAMILY_WINDOWS), Deadline.due < today))))
+    if breached:
+        stmt = stmt.where(Deadline.due < today)
+    if within is not None:
+        stmt = stmt.where(Deadline.due <= today + timedelta(days=within))
+    if officer:
+        stmt = stmt.where(Officer.code == officer)
+    return stmt.order_by(Deadline.due, Case.ref, Deadline.milestone, Deadline.id)
+
+
+def deadline_rows(session: Session, *, today: date, within: int | None = None,
+                  breached: bool = False, officer: str | None = None,
+                  batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Open statutory deadlines: with WITHIN, those due on or before today +
+    WITHIN days (missed ones included); with BREACHED, only those missed."""
+    stmt = _query(today=today, within=within, breached=breached, officer=officer)
+    for ref, child, milestone, due, code, exc in session.execute(
+            stmt.execution_options(yield_per=batch)):
+        yield {"case_ref": ref, "child": child, "milestone": milestone, "due": due,
+               "days_left": (due - today).days, "officer": code, "exception": exc}

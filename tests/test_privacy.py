@@ -1,0 +1,166 @@
+"""Privacy: the files send-cli makes are its owner's only, messages name a
+case by its reference and nothing more, and a closed case's personal data
+is erased once its retention period is over."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from send_cli.erasure import ERASED, retention_end, scrub_json
+
+PERSONAL = ("Ada Old", "2000-01-01", "Old Hall School", "Ada's mum", "Ada's fees",
+            "Moved away", "Old neighbour")
+
+
+def mode(path: Path | str) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+# -- files ----------------------------------------------------------------
+def test_every_file_send_cli_writes_is_owner_only(tmp_path: Path, prepared: Path,
+                                                  cli) -> None:
+    old = os.umask(0o022)
+    try:
+        cli.ok("export", "cases", "--format", "csv", "-o", str(tmp_path / "cases.csv"))
+        cli.ok("panel", "agenda", "MAP", "--meeting", "2026-11-20", "--format", "csv", "-o",
+               str(tmp_path / "agenda.csv"))
+        cli.ok("db", "backup", str(tmp_path / "b.db"))
+        cli.ok("db", "copy", "--to", str(tmp_path / "copy.db"))
+        night = tmp_path / "night"
+        result = cli("report", "nightly", "--out", str(night))
+        assert result.exit_code in (0, 4), result.stderr
+        cli.ok("db", "restore", str(tmp_path / "b.db"), "--force")
+    finally:
+        os.umask(old)
+    made = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {p.name for p in made} >= {"cases.csv", "agenda.csv", "b.db", "copy.db",
+                                      "overdue.csv", "kpi.json", "send.db"}
+    assert any(p.name.startswith("send.db.replaced-") for p in made)
+    assert {p.name: mode(p) for p in made} == {p.name: 0o600 for p in made}
+
+
+# -- messages ------------------------------------------------------------------
+def test_messages_name_the_reference_only(prepared: Path, cli) -> None:
+    """stderr goes to cron logs and terminals: a case's name, date of birth,
+    setting and notes never appear in it, only its reference."""
+    runs = [
+        cli("case", "add", "--ref", "OLD-1", "--name", "Ada Old", "--dob", "2000-01-01",
+            "--officer", "CO1", "--received", "2020-01-06"),
+        cli("case", "close", "OLD-1", "--reason", "again"),
+        cli("case", "erase", "OLD-1", now="2030-12-31"),
+        cli("case", "erase", "C-1"),
+        cli("case", "assign", "OLD-1", "CO2"),
+        cli("contact", "log", "OLD-1", "--channel", "phone", "--direction", "in", "--party",
+            "parent", "--summary", "Ada's mum", "--at", "2026-11-20T10:00"),
+        cli("panel", "refer", "OLD-1", "--panel", "MAP", "--request", "ehcna"),
+        cli("case", "show", "OLD-1", "--format", "csv"),
+        cli("case", "milestone", "OLD-1", "final-plan", "--on", "2020-05-01"),
+        cli("case", "erase", "OLD-1", now="2031-01-01"),
+        cli("case", "erase", "OLD-1", now="2031-01-02"),
+    ]
+    for result in runs:
+        for value in PERSONAL:
+            assert value not in result.stderr, (value, result.stderr)
+    assert "error: case 'OLD-1' has already been erased" in runs[-1].stderr
+
+
+# -- erasure -----------------------------------------------------------------
+@pytest.mark.parametrize("dob, closed, end", [
+    (date(2000, 1, 1), date(2020, 6, 1), date(2031, 1, 1)),     # 31st birthday
+    (date(2000, 1, 1), date(2027, 3, 1), date(2033, 3, 1)),     # 6 years after closing
+    (date(2004, 2, 29), date(2020, 1, 1), date(2035, 3, 1)),    # 31 on 1 March 2035
+    (date(2010, 5, 4), date(2028, 2, 29), date(2041, 5, 4)),
+    (None, date(2024, 2, 29), date(2030, 3, 1)),                # no birthday known
+])
+def test_retention_end(dob: date | None, closed: date, end: date) -> None:
+    assert retention_end(dob=dob, closed_on=closed, age=31, after_close=6) == end
+
+
+def test_erase_refuses_open_recent_and_erased(prepared: Path, cli) -> None:
+    before = prepared.read_bytes()
+    assert cli.fails(1, "case", "erase", "C-1") == \
+        "error: case 'C-1' is open; only a closed case can be erased"
+    assert cli.fails(1, "case", "erase", "OLD-1", now="2030-12-31T23:59") == (
+        "error: case 'OLD-1' is still within its retention period (until the later of the "
+        "31st birthday and 6 years after closing); nothing was erased")
+    assert cli.fails(1, "case", "erase", "NOPE") == "error: no case 'NOPE'"
+    assert prepared.read_bytes() == before
+
+
+def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
+    with sqlite3.connect(prepared) as con:  # give OLD-1 a past full of free text
+        con.execute("UPDATE cases SET setting = 'Old Hall School' WHERE ref = 'OLD-1'")
+        old_id, officer_id = con.execute(
+            "SELECT id, officer_id FROM cases WHERE ref = 'OLD-1'").fetchone()
+        con.execute("INSERT INTO contacts (case_id, at, channel, direction, party, summary, "
+                    "officer_id, created_at) VALUES (?, '2020-02-01 10:00:00', 'phone', 'in', "
+                    "'parent', 'Ada''s mum rang', ?, '2020-02-01 10:00:00')",
+                    (old_id, officer_id))
+        con.execute("INSERT INTO followups (case_id, kind, due, officer_id, level, reason, "
+                    "note, done_at, created_at) VALUES (?, 'callback', '2020-02-01', ?, 1, "
+                    "'Ada''s fees', 'Ada''s mum called back', '2020-02-01 11:00:00', "
+                    "'2020-02-01 10:00:00')", (old_id, officer_id))
+        con.execute("INSERT INTO audit (at, officer, action, entity, entity_id, case_ref, "
+                    "before, after) VALUES ('2020-02-01 10:00:00', 'CO1', 'contact.log', "
+                    "'contact', '9', 'OLD-1', NULL, ?)",
+                    (json.dumps({"summary": "Ada's mum rang", "party": "parent",
+                                 "followup_created": {"kind": "callback"}}),))
+    result = cli("--as", "LCO1", "case", "erase", "OLD-1", now="2031-01-01T09:00")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ("erased the personal data of OLD-1: 1 contacts, 1 follow-ups, "
+                             "0 other notes, 3 audit entries\n")
+    case = next(c for c in cli.json("export", "cases") if c["ref"] == "OLD-1")
+    assert (case["name"], case["dob"], case["setting"], case["status"]) == \
+        (ERASED, None, None, "closed")
+    assert [c["summary"] for c in cli.json("export", "contacts")
+            if c["case_ref"] == "OLD-1"] == [ERASED]
+    # nothing personal left anywhere in the store, the audit trail included
+    with sqlite3.connect(prepared) as con:
+        dump = "\n".join(line for line in con.iterdump()  # (2000-01-01: a bank holiday)
+                         if not line.startswith('INSERT INTO "calendar_days"'))
+    for value in PERSONAL:
+        assert value not in dump, value
+    trail = cli.json("audit", "OLD-1")
+    assert [e["action"] for e in trail] == ["case.add", "case.close", "contact.log",
+                                            "case.erase"]
+    add = json.loads(trail[0]["after"])
+    assert add["name"] == ERASED and add["dob"] == ERASED and add["ref"] == "OLD-1"
+    assert add["officer"] == "CO1" and add["received"] == "2020-01-06"  # not personal: kept
+    assert json.loads(trail[2]["after"])["followup_created"] == {"kind": "callback"}
+    erase = trail[-1]
+    assert (erase["officer"], erase["at"][:16]) == ("LCO1", "2031-01-01T09:00")
+    assert json.loads(erase["after"]) == {"erased": True, "contacts": 1, "followups": 1,
+                                          "other_texts": 0, "audit_entries": 3}
+    assert erase["before"] is None
+    # the other cases are untouched
+    assert next(c for c in cli.json("export", "cases") if c["ref"] == "C-1")["name"] == \
+        "Zoë O'Neil"
+
+
+def test_erase_follows_the_council_settings(prepared: Path, cli) -> None:
+    with sqlite3.connect(prepared) as con:
+        con.execute("INSERT INTO settings (key, value) VALUES ('retention_age', '40')")
+    assert "40th birthday" in cli.fails(1, "case", "erase", "OLD-1", now="2031-01-01")
+    cli.ok("case", "erase", "OLD-1", now="2040-01-01")
+    with sqlite3.connect(prepared) as con:
+        con.execute("UPDATE settings SET value = 'forty' WHERE key = 'retention_age'")
+    line = cli.fails(1, "case", "erase", "C-1")
+    assert line == "error: case 'C-1' is open; only a closed case can be erased"
+
+
+def test_scrub_json_keeps_what_is_not_personal() -> None:
+    raw = json.dumps({"name": "Ann", "status": "closed", "officer": "CO1",
+                      "note": None, "nested": {"summary": "x", "kind": "callback"},
+                      "list": ["Ann Lee visited", "other"]})
+    assert json.loads(scrub_json(raw, ["Ann"]) or "") == {
+        "name": ERASED, "status": "closed", "officer": "CO1", "note": None,
+        "nested": {"summary": ERASED, "kind": "callback"}, "list": [ERASED, "other"]}
+    assert scrub_json("not json: Ann", ["Ann"]) == ERASED
+    assert scrub_json(None, ["Ann"]) is None

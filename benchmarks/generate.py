@@ -693,6 +693,8 @@ def generate(db: str, cases: int, *, now_text: str = DEFAULT_NOW, seed: int = 20
     from sqlalchemy import func, insert, select, text
 
     from send_cli import models
+
+    models.load_all()
     from send_cli.rules import statutory as rules
     from send_cli.settings import LONDON, resolve
     from send_cli.store import open_store

@@ -9,9 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection, Engine
-
-import send_cli.models  # noqa: F401  (registers every table)
 from sqlmodel import SQLModel
+
+from send_cli.models import load_all
+
+load_all()  # every table on the metadata, for autogenerate and drift checks
 
 config = context.config
 if config.config_file_name and config.file_config.has_section("loggers"):

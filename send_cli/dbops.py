@@ -463,9 +463,10 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
     from sqlalchemy import delete, func, insert, select, text
     from sqlmodel import SQLModel
 
-    import send_cli.models  # noqa: F401  (registers every table)
     from send_cli.audit import record
+    from send_cli.models import load_all
 
+    load_all()
     url, path = to_url(to)
     there = kind_of(path, what="--to") if path is not None else None
     if url == source.url or (path is not None and source.path is not None

@@ -145,9 +145,13 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction is begun for writing up front: on SQLite
-        BEGIN IMMEDIATE, on PostgreSQL the writers' advisory lock."""
+        BEGIN IMMEDIATE, on PostgreSQL the writers' advisory lock. Every
+        table is built first: a flush is sorted by all their foreign keys."""
         from sqlmodel import Session
 
+        from send_cli.models import load_all
+
+        load_all()
         bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with Session(bind, expire_on_commit=False) as session:
             try:

@@ -191,7 +191,9 @@ class PgServer:
         self.conn = psycopg.connect(self._dsn(self.url), autocommit=True)
         from sqlmodel import SQLModel
 
-        import send_cli.models  # noqa: F401  (registers every table)
+        from send_cli.models import load_all
+
+        load_all()
 
         # children first, so DELETE never trips a foreign key
         self.tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]

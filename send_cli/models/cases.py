@@ -1,0 +1,29 @@
+"""Cases: one request for an EHC needs assessment and what follows."""
+
+import datetime as dt
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Case(SQLModel, table=True):
+    """One child or young person's request for an EHC needs assessment and
+    everything that follows from it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_officer_status", "officer_id", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str = Field(max_length=64, unique=True)
+    name: str
+    dob: dt.date | None = None  # None once erased
+    officer_id: int = Field(foreign_key="officers.id")
+    received: dt.date
+    requested_by: str | None = Field(default=None, max_length=32)
+    setting: str | None = None
+    status: str = Field(max_length=32, index=True)
+    transfer_year: int | None = None
+    transfer_kind: str | None = Field(default=None, max_length=16)
+    closed_on: dt.date | None = None
+    close_reason: str | None = None
+    erased_at: dt.datetime | None = None
+    created_at: dt.datetime

@@ -1,0 +1,56 @@
+"""The statutory clocks, their exceptions, and advice requests."""
+
+import datetime as dt
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+
+class Deadline(SQLModel, table=True):
+    """A statutory clock of a case, recomputed whenever the case changes, so
+    reports filter on an indexed date instead of recomputing every case."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_open_due", "due", sqlite_where=text("met_on IS NULL")),
+        Index("ix_deadlines_case", "case_id"),
+        # the KPIs count clocks met, or due, in a period (covering indexes)
+        Index("ix_deadlines_milestone_met", "milestone", "met_on", "due", "start", "case_id"),
+        Index("ix_deadlines_milestone_due", "milestone", "due", "met_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    milestone: str = Field(max_length=32)
+    start: dt.date
+    due: dt.date
+    basis: str
+    met_on: dt.date | None = None
+    detail: str | None = None
+
+
+class TimeException(SQLModel, table=True):
+    """A statutory exception to the time limits (reg 10(4)(a)-(d))."""
+
+    __tablename__ = "exceptions"
+    __table_args__ = (Index("ix_exceptions_case", "case_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    code: str = Field(max_length=1)
+    reason: str
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    created_at: dt.datetime
+
+
+class AdviceRequest(SQLModel, table=True):
+    """Advice asked of a professional during an assessment (due in 6 weeks)."""
+
+    __tablename__ = "advice_requests"
+    __table_args__ = (Index("ix_advice_requests_case", "case_id"),
+                      Index("ix_advice_requests_received", "received"))
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    source: str = Field(max_length=32)
+    requested: dt.date
+    received: dt.date | None = None
+    created_at: dt.datetime

@@ -1,0 +1,32 @@
+"""Statutory steps reached, and appeals."""
+
+import datetime as dt
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Milestone(SQLModel, table=True):
+    """A statutory step reached on a case (assessment decision, final plan...)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (Index("ix_milestones_case", "case_id", "on"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    kind: str = Field(max_length=32)
+    on: dt.date
+    outcome: str | None = Field(default=None, max_length=16)
+    created_at: dt.datetime
+
+
+class Appeal(SQLModel, table=True):
+    """A family's disagreement with a decision and its appeal window."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_case", "case_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    decision_sent: dt.date
+    certificate: dt.date | None = None
+    registered: dt.date | None = None
+    created_at: dt.datetime

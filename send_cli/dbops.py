@@ -252,10 +252,14 @@ def kind_of(path: Path, *, what: str) -> str | None:
 
 
 def backup(store: Store, dest: Path, *, force: bool, now: datetime,
-           progress: Progress = _quiet) -> dict[str, Any]:
-    """Copy the store to DEST (a file, or a folder to put a dated file in)."""
+           progress: Progress = _quiet, folder: bool = False) -> dict[str, Any]:
+    """Copy the store to DEST (a file, or a folder to put a dated file in;
+    with FOLDER, DEST must be a folder: it was written ending in /)."""
     source = _need_sqlite(store, "backup", "pg_dump -Fc -f send.dump DBNAME")
     dest = dest.expanduser()
+    if folder and kind_of(dest, what="the backup") != "dir":
+        raise BadInput(f"the folder '{dest}' does not exist; create it or choose "
+                       "another destination")
     if kind_of(dest, what="the backup") == "dir":
         dest = dest / f"{source.stem}-{now:%Y%m%dT%H%M%S}.db"
     found = kind_of(dest, what="the backup")

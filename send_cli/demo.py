@@ -25,6 +25,8 @@ from send_cli.errors import SendError
 from send_cli.store import resource_dir
 
 DEFAULT_DEMO_DB = "send-demo.db"
+# A setting only demo stores carry: the demo replaces no other file.
+DEMO_MARK = "demo_store"
 
 
 @dataclass
@@ -110,6 +112,11 @@ def build(db: Path, *, folder: Path | None = None) -> tuple[int, str]:
 
     folder = folder or sample_dir()
     steps, reference = read_script(folder)
+    if os.path.lexists(db) and not is_demo_store(db):
+        from send_cli.errors import BadInput
+
+        raise BadInput(f"'{db}' is there and is not a demo store; the demo replaces only a "
+                       "demo store it built", hint="Pick another file, e.g. --db send-demo.db")
     for suffix in ("", "-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.remove(f"{db}{suffix}")
@@ -123,8 +130,35 @@ def build(db: Path, *, folder: Path | None = None) -> tuple[int, str]:
                 raise SendError(
                     f"sample data {step.file} line {step.line} failed: "
                     f"{last[0] if last else 'exit ' + str(code)}", exit_code=1)
+        with store_mod.STORE_CACHE[str(db)].write() as session:
+            from sqlalchemy import text
+
+            session.execute(text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                            {"k": DEMO_MARK, "v": reference})
     finally:
         for cached in store_mod.STORE_CACHE.values():
             cached.dispose()
         store_mod.STORE_CACHE = None
     return len(steps), reference
+
+
+def is_demo_store(db: Path) -> bool:
+    """Whether DB is a store the demo built (read without changing it)."""
+    import sqlite3
+
+    from send_cli.store import SQLITE_MAGIC
+
+    try:
+        with open(db, "rb") as fh:
+            if fh.read(16) != SQLITE_MAGIC:
+                return False
+        con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error):
+        return False
+    try:
+        return con.execute("SELECT 1 FROM settings WHERE key = ?", (DEMO_MARK,)).fetchone() \
+            is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()

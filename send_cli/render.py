@@ -107,7 +107,8 @@ def cell(value: Any) -> str:
 
 
 def private_open(path: Path) -> IO[str]:
-    """A file for personal data: created readable by its owner only."""
+    """A file for personal data, readable by its owner only: made so, or
+    (a file that was there) made so before anything is written to it."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as exc:  # no such folder, a folder, no permission
@@ -115,6 +116,10 @@ def private_open(path: Path) -> IO[str]:
 
         raise BadInput(f"cannot write '{path}': {exc.strerror}",
                        hint="Check the folder exists and is writable.") from None
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError:  # someone else's file we may write to: keep its mode
+        pass
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
@@ -128,8 +133,27 @@ def destination(output: Path | None) -> Iterator[IO[str]]:
         yield fh
 
 
+class _LineFeedRows:
+    """The file a csv.writer writes to. The writer is told rows end in \\r\\n,
+    so it quotes every cell holding a carriage return as well as a line feed
+    (told \\n alone, it leaves a lone \\r bare and a spreadsheet splits the
+    row there); the rows then reach the file ending in \\n. The writer hands
+    over one whole row per call."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, fh: IO[str]) -> None:
+        write = fh.write
+        self.write = lambda line: write(line[:-2] + "\n")
+
+
+def csv_writer(fh: IO[str]) -> Any:
+    """A csv.writer for send-cli's CSV: RFC 4180 quoting, rows ending in \\n."""
+    return csv.writer(_LineFeedRows(fh), lineterminator="\r\n")
+
+
 def write_csv(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], fh: IO[str]) -> int:
-    writer = csv.writer(fh, lineterminator="\n")
+    writer = csv_writer(fh)
     writer.writerow(keys)
     n = 0
     leaders = "".join(FORMULA_LEADERS)  # one character each

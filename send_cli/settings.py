@@ -6,7 +6,7 @@ import getpass
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from send_cli.errors import BadInput
@@ -23,6 +23,7 @@ class Settings:
     officer: str
     now: datetime  # aware, Europe/London
     debug: bool = False
+    default_db: bool = False  # db is the default store (no --db, no SEND_CLI_DB)
 
     @property
     def today(self) -> date:
@@ -69,7 +70,12 @@ def parse_datetime(value: str, *, what: str = "date-time") -> datetime:
     hh, mm, ss = (int(g) if g else 0 for g in m.group(2, 3, 4))
     if hh > 23 or mm > 59 or ss > 59:
         raise BadInput(f"{what} '{value}' has an impossible time; use HH:MM from 00:00 to 23:59")
-    return datetime.combine(day, time(hh, mm, ss), tzinfo=LONDON)
+    moment = datetime.combine(day, time(hh, mm, ss), tzinfo=LONDON)
+    if moment.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != \
+            moment.replace(tzinfo=None):
+        raise BadInput(f"{what} '{value}' does not exist in London: the clocks go forward "
+                       "from 01:00 to 02:00 that night; use a time before 01:00 or from 02:00")
+    return moment  # in the hour that happens twice (October), the first of the two
 
 
 def parse_officer_code(value: str, *, what: str = "officer code") -> str:
@@ -90,4 +96,5 @@ def resolve(
         officer=who,
         now=when.replace(microsecond=0),
         debug=debug,
+        default_db=not db,
     )

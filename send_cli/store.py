@@ -83,6 +83,10 @@ def make_engine(url: str) -> Engine:
         connect_args: dict[str, Any] = {}
         if url.startswith("postgresql"):
             connect_args["connect_timeout"] = 5
+            # A send-cli killed in the middle of a write (kill -9, a closed
+            # laptop) holds the writers' lock until the server notices it has
+            # gone; PostgreSQL 14+ looks every second while a query runs.
+            connect_args["options"] = "-c client_connection_check_interval=1000"
         engine = create_engine(url, connect_args=connect_args, pool_pre_ping=False)
         if url.startswith("postgresql"):
 
@@ -222,10 +226,12 @@ def is_lock_timeout(exc: BaseException) -> bool:
     return "database is locked" in text or "lock timeout" in text or "database is busy" in text
 
 
-def create_private_file(path: Path) -> bool:
+def create_private_file(path: Path, *, make_folder: bool = True) -> bool:
     """An empty file readable by its owner only (SQLite gives its -wal and
-    -shm files the mode of the database). False if it already exists."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    -shm files the mode of the database). False if it already exists. The
+    folder is made (owner only) when MAKE_FOLDER, else it must exist."""
+    if make_folder:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:  # another send-cli made it a moment ago
@@ -272,29 +278,46 @@ def stored_revision(conn: Any) -> tuple[str | None, bool]:
 
 
 def open_store(settings: Settings, *, upgrade: bool = True,
-               allow_behind: bool = False) -> Store:
+               allow_behind: bool = False, create: bool = True) -> Store:
     """Open the store at settings.db, creating or upgrading it as needed.
     With upgrade=False nothing is created or changed: a missing store, or
-    one behind the latest schema (unless ALLOW_BEHIND), is refused.
+    one behind the latest schema (unless ALLOW_BEHIND), is refused. With
+    create=False (the commands that only read) a missing store named by
+    --db is refused rather than made empty, so a mistyped path in a crontab
+    alerts instead of reporting that nothing is late. The default store is
+    made on first use by any command, its folder too.
 
     Raises StoreUnavailable (exit 3) for a store this program cannot use."""
     if STORE_CACHE is not None and settings.db in STORE_CACHE:
         return STORE_CACHE[settings.db]
     url, path = to_url(settings.db)
     created = False
+    if path is None and url.startswith("sqlite"):
+        raise StoreUnavailable(
+            f"--db '{settings.db}' names no file: an in-memory store would lose every change",
+            hint="Give a file path, e.g. --db send.db or sqlite:///send.db.")
     if path is not None:
         check_sqlite_file(path)
         if not path.exists():
-            if not upgrade:
-                raise StoreUnavailable(f"there is no store at '{path}'",
-                                       hint="Run 'send-cli init' to create it, or pass --db.")
+            if not upgrade or not (create or settings.default_db):
+                raise StoreUnavailable(
+                    f"there is no store at '{path}'",
+                    hint="Check --db / SEND_CLI_DB, or run 'send-cli init' to create it.")
+            if not settings.default_db and not path.parent.is_dir():
+                raise StoreUnavailable(
+                    f"cannot create the store at '{path}': the folder '{path.parent}' "
+                    "does not exist", hint="Check --db / SEND_CLI_DB, or make the folder.")
             try:
-                created = create_private_file(path)
+                created = create_private_file(path, make_folder=settings.default_db)
             except OSError as exc:
                 raise StoreUnavailable(
                     f"cannot create the store at '{path}': {exc.strerror}",
                     hint="Check the folder exists and is writable, or pass --db.",
                 ) from None
+        elif upgrade and path.stat().st_size == 0:
+            # an empty file (`touch send.db`) becomes the store: owner only
+            with contextlib.suppress(OSError):
+                os.chmod(path, 0o600)
     try:
         engine = make_engine(url)
     except Exception as exc:  # a malformed URL or a missing driver

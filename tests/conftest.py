@@ -256,18 +256,30 @@ class PgServer:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Set by .ci/run once it has started a server: then a server that cannot be
+# used fails the run instead of skipping every PostgreSQL test quietly.
+PG_REQUIRED_ENV = "SEND_CLI_TEST_PG_REQUIRED"
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     url = os.environ.get(PG_ENV)
+    required = bool(os.environ.get(PG_REQUIRED_ENV))
     if not url:
-        pytest.skip(f"PostgreSQL runs need {PG_ENV}=postgresql+psycopg://USER:PASS@HOST/DB")
+        reason = f"PostgreSQL runs need {PG_ENV}=postgresql+psycopg://USER:PASS@HOST/DB"
+        if required:
+            pytest.fail(f"{PG_REQUIRED_ENV} is set but {reason}", pytrace=False)
+        pytest.skip(reason)
     try:
         server = PgServer(url)
     except Exception as exc:  # no driver, no server, no right to create databases
         from send_cli.store import describe
 
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        pytest.skip(f"PostgreSQL at {describe(url)} is not usable: {first}")
+        reason = f"PostgreSQL at {describe(url)} is not usable: {first}"
+        if required:
+            pytest.fail(f"{reason} ({PG_REQUIRED_ENV} is set)", pytrace=False)
+        pytest.skip(reason)
     try:
         yield server
     finally:

@@ -73,6 +73,10 @@ def test_backup_refusals(tmp_path: Path, store_path: Path, cli) -> None:
         f"error: the folder '{missing.parent}' does not exist; create it or choose " \
         "another destination"
     assert not missing.parent.exists()
+    folder = tmp_path / "backups"
+    assert cli.fails(2, "db", "backup", f"{folder}/") == \
+        f"error: the folder '{folder}' does not exist; create it or choose another destination"
+    assert not folder.exists()
 
 
 @pytest.mark.postgres

@@ -209,3 +209,18 @@ def test_escalations_refusals(office):
         "error: --team 'finance' is not known; use one of: assessment,")
     assert office.fails(2, "escalations", "--format", "xml") == \
         "error: --format 'xml' is not known; use table, csv or json"
+
+
+def test_the_step_above_is_never_the_named_officer(team):
+    """A senior casework officer who is the family's named officer and does
+    not reply: the senior step goes to another senior, or to no one."""
+    team.ok("officer", "add", "SCO2", "--name", "Ravi Mehta", "--email", "ravi@council.gov.uk",
+            "--team", "assessment", "--role", "senior-casework-officer")
+    team.case("S-1", officer="SCO1", name="Sam Jones")
+    email_in(team, "S-1", "2026-12-14T10:00")
+    [row] = esc(team, "2027-01-07")  # 10 working days late
+    assert (row["level"], row["owner_role"], row["officer"], row["owner"]) == \
+        (3, "senior-casework-officer", "SCO1", "SCO2")
+    team.ok("officer", "leave", "SCO2", "--to", "SCO1")
+    [row] = esc(team, "2027-01-07")
+    assert (row["officer"], row["owner"]) == ("SCO1", None)

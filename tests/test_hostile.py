@@ -29,7 +29,7 @@ from send_cli.cli import app
 
 # Commands not driven here, with the reason.
 SKIPPED = {
-    "demo": "builds a whole store from sample_data (tens of seconds); tested in its own module",
+    "demo": "builds a whole store from sample_data; tested in tests/test_demo.py",
 }
 # Commands that may exit 3 on hostile input: their argument is another store.
 STORE_ARGUMENT = {"db copy", "db restore"}

@@ -186,3 +186,24 @@ def test_under_cron(office, store_path, tmp_path):
                           env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     assert "Nothing is overdue." in (tmp_path / "empty" / "summary.txt").read_text()
+
+
+def test_a_mistyped_store_alerts_instead_of_reporting_all_clear(office, tmp_path):
+    out = tmp_path / "nightly"
+    typo = tmp_path / "sned.db"
+    assert office.fails(3, "--db", str(typo), "report", "nightly", "--out", str(out)) == \
+        f"error: there is no store at '{typo}'"
+    assert not typo.exists() and not out.exists()
+
+
+def test_a_run_that_cannot_replace_a_file_leaves_the_previous_bundle(office, tmp_path):
+    out = tmp_path / "nightly"
+    office("report", "nightly", "--out", str(out), now="2026-12-15T02:00")
+    before = {n: (out / n).read_bytes() for n in FILES if n != "deadlines.csv"}
+    (out / "deadlines.csv").unlink()
+    (out / "deadlines.csv").mkdir()
+    line = office.fails(1, "report", "nightly", "--out", str(out), now=NIGHT)
+    assert line == (f"error: cannot write the nightly files: '{out / 'deadlines.csv'}' is a "
+                    "folder; the previous files were left as they were")
+    assert {n: (out / n).read_bytes() for n in before} == before
+    assert not [n for n in os.listdir(out) if n.endswith(".tmp")]

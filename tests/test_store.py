@@ -21,11 +21,17 @@ def mode(path: Path | str) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_new_store_and_its_wal_are_owner_only(tmp_path: Path, cli) -> None:
+def test_new_store_and_its_wal_are_owner_only(tmp_path: Path, cli,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default store: send.db in the user data folder (platformdirs),
+    made with its folder on first use, owner only."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "new"))
     old = os.umask(0o022)
     try:
-        path = tmp_path / "new" / "folder" / "send.db"
-        store = open_store(resolve(db=str(path), officer="t", now="2026-11-23"))
+        path = tmp_path / "new" / "send-cli" / "send.db"
+        settings = resolve(db=None, officer="t", now="2026-11-23")
+        assert (settings.db, settings.default_db) == (str(path), True)
+        store = open_store(settings)
         try:
             with store.write() as session:  # keep the -wal and -shm alive
                 from send_cli.models import Setting
@@ -44,10 +50,12 @@ def test_new_store_and_its_wal_are_owner_only(tmp_path: Path, cli) -> None:
 
 def test_an_empty_file_becomes_a_store(tmp_path: Path, cli) -> None:
     path = tmp_path / "empty.db"
-    path.touch()
+    path.touch(mode=0o644)
+    os.chmod(path, 0o644)
     assert cli.json("officer", "list", env={"SEND_CLI_DB": str(path)}) == []
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -142,3 +150,37 @@ def test_open_store_without_upgrading_refuses_a_store_behind(tmp_path: Path) -> 
     opened = open_store(settings)
     assert opened.revision() == HEAD and opened.upgraded_from == "0002"
     opened.dispose()
+
+
+@pytest.mark.parametrize("command", [["overdue"], ["report", "nightly", "--out", "n"],
+                                     ["case", "list"], ["export", "cases"]])
+def test_a_report_on_a_missing_store_named_by_db_refuses(tmp_path: Path, cli,
+                                                        command: list[str]) -> None:
+    """A mistyped --db in a crontab must alert, not report an empty store."""
+    path = tmp_path / "sned.db"
+    assert cli.fails(3, *command, env={"SEND_CLI_DB": str(path)}) == \
+        f"error: there is no store at '{path}'"
+    assert not path.exists()
+
+
+def test_a_write_creates_the_store_named_by_db_but_not_its_folder(tmp_path: Path,
+                                                                   cli) -> None:
+    path = tmp_path / "new.db"
+    cli.ok("calendar", "close", "2026-12-29", "--reason", "closure",
+           env={"SEND_CLI_DB": str(path)})
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    deep = tmp_path / "no" / "such" / "send.db"
+    assert cli.fails(3, "calendar", "close", "2026-12-29", "--reason", "closure",
+                     env={"SEND_CLI_DB": str(deep)}) == \
+        f"error: cannot create the store at '{deep}': the folder '{deep.parent}' does not exist"
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///", "sqlite:///:memory:"])
+def test_an_in_memory_store_is_refused(cli, url: str) -> None:
+    """Every change to it would be lost when the command ends."""
+    line = cli.fails(3, "officer", "add", "AO9", "--name", "A", "--email", "a@b.cc",
+                     "--team", "assessment", "--role", "assessment-officer",
+                     env={"SEND_CLI_DB": url})
+    assert line == f"error: --db '{url}' names no file: an in-memory store would lose " \
+        "every change"

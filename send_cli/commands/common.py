@@ -40,11 +40,14 @@ class AppState:
                                      debug=self.debug)
         return self._settings
 
+    command: str = ""  # the command being run, e.g. "case list"
+
     def store(self) -> Store:
         if self._store is None:
             from send_cli.store import open_store
 
-            self._store = open_store(self.settings)
+            self._store = open_store(self.settings,
+                                     create=self.command not in READ_ONLY_COMMANDS)
         return self._store
 
     def close(self) -> None:
@@ -55,11 +58,27 @@ class AppState:
         self._store = None
 
 
+# The commands that only read the store. Named by --db, a store that does
+# not exist is refused by these (exit 3) instead of being made empty: a
+# report on a mistyped path must not say that nothing is late.
+READ_ONLY_COMMANDS = frozenset({
+    "overdue", "escalations", "deadlines", "audit",
+    "report kpi", "report nightly",
+    "case list", "case show", "followup list", "officer list",
+    "panel list", "panel meetings", "panel agenda", "decision list",
+    "export cases", "export contacts", "export decisions", "export followups",
+    "calendar list", "calendar add-working-days", "calendar working-days",
+    "calendar next-working-day", "setting show",
+})
+
+
 def state(ctx: typer.Context) -> AppState:
     obj = ctx.find_object(AppState)
     if obj is None:  # a sub-app invoked on its own (tests)
         obj = AppState()
         ctx.obj = obj
+    if not obj.command:
+        obj.command = " ".join(ctx.command_path.split()[1:])
     return obj
 
 

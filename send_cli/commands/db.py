@@ -3,6 +3,7 @@ backups, restores, copies, settings)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -124,6 +125,11 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = N
     emit(result.rows, ("check", "result"), fmt=fmt, output=output, title="Store check",
          limit=0)
     if result.damaged:
+        found = {row["check"]: str(row["result"]) for row in result.rows}
+        if "newer than" in found.get("schema", "") and \
+                all(v == "ok" for k, v in found.items() if k != "schema"):
+            raise StoreUnavailable("the store is whole, but its schema is newer than this "
+                                   "send-cli knows", hint="Upgrade send-cli to use it.")
         raise StoreUnavailable("the store failed its check; see above",
                                hint="Restore the latest backup: send-cli db restore FILE.")
 
@@ -131,8 +137,9 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = N
 @app.command("backup")
 def db_backup(
     ctx: typer.Context,
-    dest: Annotated[Path, typer.Argument(help="The backup file, or a folder to put a dated "
-                                         "file in.", metavar="DEST")],
+    dest: Annotated[str, typer.Argument(help="The backup file, or a folder to put a dated "
+                                        "file in (a name ending in / is a folder).",
+                                        metavar="DEST")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite DEST if it exists.")]
     = False,
 ) -> None:
@@ -147,7 +154,8 @@ def db_backup(
     st = state(ctx)
     store = _peek(ctx)  # a store behind the latest schema is backed up as it is
     try:
-        done = dbops.backup(store, dest, force=force, now=st.settings.now)
+        done = dbops.backup(store, Path(dest), force=force, now=st.settings.now,
+                            folder=dest.endswith(("/", os.sep)))
     finally:
         store.dispose()
     message(f"backed up {store.where} ({done['bytes'] / 1048576:.1f} MiB) in "

@@ -60,21 +60,27 @@ def raise_escalation(*, session: Session, cal: Calendar, case_ref: str, to: str,
 
 
 class _Owners:
-    """Who holds each role: the officers table is small, so it is read once."""
+    """Who holds each role: the officers table is small, so it is read once.
+    The step above the named officer is never the named officer: a senior
+    casework officer's own late reply goes to another senior, or no one."""
 
     def __init__(self, session: Session) -> None:
-        self.in_team: dict[tuple[str, str], str] = {}
-        self.anywhere: dict[str, str] = {}
+        self.in_team: dict[tuple[str, str], list[str]] = {}
+        self.anywhere: dict[str, list[str]] = {}
         for code, team, role in session.execute(
                 select(Officer.code, Officer.team, Officer.role)
                 .where(Officer.active.is_(True)).order_by(Officer.code)):
-            self.in_team.setdefault((role, team), code)
-            self.anywhere.setdefault(role, code)
+            self.in_team.setdefault((role, team), []).append(code)
+            self.anywhere.setdefault(role, []).append(code)
 
-    def owner(self, role: str | None, team: str) -> str | None:
+    def owner(self, role: str | None, team: str, *, named: str) -> str | None:
         if role is None:
             return None
-        return self.in_team.get((role, team)) or self.anywhere.get(role)
+        for codes in (self.in_team.get((role, team), ()), self.anywhere.get(role, ())):
+            for code in codes:
+                if code != named:
+                    return code
+        return None
 
 
 def _local_day(dt: datetime) -> date:
@@ -118,7 +124,7 @@ def escalation_rows(session: Session, *, cal: Calendar, today: date,
         held_by = ladder.owner_role(level, role)
         rows.append({
             "case_ref": ref, "child": child, "level": level, "owner_role": held_by,
-            "owner": owners.owner(held_by, team_),
+            "owner": owners.owner(held_by, team_, named=code),
             "since": ladder.reached_on(cal, start=start, level=level, due=due,
                                        raised_on=_local_day(created_at)),
             "working_days_overdue": days_late,

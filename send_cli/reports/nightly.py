@@ -98,9 +98,28 @@ class _Staged:
         return result
 
     def commit(self) -> None:
-        for tmp, name in self.pending:
-            os.replace(tmp, self.folder / name)
-        self.pending = []
+        """Rename every file into place. What could stop a rename (a folder
+        where a file goes) is looked for first, so a run that fails leaves
+        the previous bundle whole; a failure in the middle all the same
+        (the disk) is reported with the files already replaced."""
+        for _, name in self.pending:
+            if (self.folder / name).is_dir():
+                raise SendError(f"cannot write the nightly files: '{self.folder / name}' is "
+                                "a folder; the previous files were left as they were",
+                                hint="Remove or rename it.")
+        replaced: list[str] = []
+        while self.pending:
+            tmp, name = self.pending[0]
+            try:
+                os.replace(tmp, self.folder / name)
+            except OSError as exc:
+                raise SendError(
+                    f"cannot write the nightly files in '{self.folder}': {exc.strerror}; "
+                    + (f"{', '.join(replaced)} were replaced, the others are the previous "
+                       "run's" if replaced else "the previous files were left as they were"),
+                    hint="Fix the folder and run the nightly report again.") from None
+            replaced.append(name)
+            self.pending.pop(0)
         with contextlib.suppress(OSError):  # make the renames durable too
             dir_fd = os.open(self.folder, os.O_RDONLY)
             try:
@@ -172,7 +191,7 @@ def write_bundle(session: Session, *, cal: Calendar, today: date, now: datetime,
                             worst_overdue=[r for _, _, r in worst_overdue])
         staged.write("summary.txt", lambda fh: fh.write(text))
         staged.commit()
-    except OSError as exc:
+    except OSError as exc:  # writing the new files: none replaced yet
         staged.discard()
         raise SendError(f"cannot write the nightly files in '{folder}': {exc.strerror}; "
                         "the previous files were left as they were") from None

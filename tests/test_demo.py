@@ -1,0 +1,76 @@
+"""send-cli demo: a fresh demo store from sample_data/, the reports for the
+demo's reference moment, and never anyone's real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REFERENCE = "2027-01-04T09:00"
+HEADINGS = ["== Promises to families that are late ==", "== Next MAP agenda ==",
+            "== Statutory deadlines due this week ==", "== KPIs ==",
+            "== What sits above the named officers (the escalation ladder) =="]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """`send-cli demo` as a newcomer runs it: a real process, in a folder of
+    their own, with no store configured."""
+    folder = tmp_path_factory.mktemp("newcomer")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEND_CLI_")}
+    env.update({"HOME": str(folder / "home"), "XDG_DATA_HOME": str(folder / "data"),
+                "COLUMNS": "200"})
+    done = subprocess.run([sys.executable, "-m", "send_cli", "demo"], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return folder, done
+
+
+def test_the_demo_builds_its_store_and_prints_the_reports(demo_run) -> None:
+    folder, done = demo_run
+    assert done.returncode == 0, done.stderr
+    db = folder / "send-demo.db"
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+    assert not (folder / "data").exists()  # the real (default) store was never touched
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(f"built {db} from ") and first.endswith(f"reports for {REFERENCE}")
+    positions = [done.stdout.index(h) for h in HEADINGS]
+    assert positions == sorted(positions)
+    assert "MAP Multi-Agency Panel, Mon 2027-01-04 10:00 (moved from Fri 2027-01-01)" \
+        in done.stdout
+    assert "Try next:" in done.stdout
+    assert "\x1b" not in done.stdout  # not a terminal: no escape codes
+
+
+def test_the_demo_store_answers_the_try_next_commands(demo_run) -> None:
+    folder, _ = demo_run
+    env = {**os.environ, "SEND_CLI_DB": str(folder / "send-demo.db"), "SEND_CLI_NOW": REFERENCE}
+    done = subprocess.run([sys.executable, "-m", "send_cli", "overdue", "--format", "json"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    overdue = json.loads(done.stdout)
+    assert overdue and all(row["working_days_overdue"] > 0 for row in overdue)
+    # a follow-up due on Tue 29 Dec 2026 is 3 working days late on Mon 4 Jan 2027
+    assert {row["working_days_overdue"] for row in overdue if row["due"] == "2026-12-29"} \
+        == {3}
+
+
+def test_the_demo_replaces_only_a_demo_store(tmp_path: Path, cli) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    line = cli.fails(2, "demo", "--db", str(notes))
+    assert line == (f"error: '{notes}' is there and is not a demo store; the demo replaces "
+                    "only a demo store it built")
+    assert notes.read_text() == "my notes\n"
+
+
+def test_the_demo_never_builds_over_the_real_store(store_path: Path, cli) -> None:
+    before = store_path.read_bytes()
+    line = cli.fails(2, "demo", "--db", str(store_path))
+    assert line.startswith(f"error: --db '{store_path}' is your real store")
+    assert store_path.read_bytes() == before

@@ -4,7 +4,6 @@ the store it replaces."""
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import stat
@@ -123,7 +122,7 @@ def test_restore_with_force_keeps_the_replaced_store(tmp_path: Path, store_path:
     assert mode(kept) == 0o600 and mode(store_path) == 0o600
     last = team.json("audit")[-1]
     assert (last["action"], last["officer"]) == ("store.restore", "LCO1")
-    assert json.loads(last["before"]) == {"kept": str(kept)}
+    assert last["before"] == {"kept": str(kept)}
     # the same moment again: a second kept file, never an overwrite
     team.ok("db", "restore", str(backup), "--force", now="2026-11-25T07:45:30")
     assert (tmp_path / "send.db.replaced-20261125T074530-2").exists()

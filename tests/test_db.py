@@ -58,7 +58,7 @@ def test_init_upgrades_an_older_store(tmp_path: Path, cli) -> None:
     upgrade = [e for e in cli.json("audit", env={"SEND_CLI_DB": str(path)})
                if e["action"] == "store.upgrade"]
     assert len(upgrade) == 1 and upgrade[0]["officer"] == "AO1"
-    assert json.loads(upgrade[0]["before"]) == {"schema": "0002"}
+    assert upgrade[0]["before"] == {"schema": "0002"}
 
 
 # -- current, history, upgrade ------------------------------------------------------

@@ -3,8 +3,6 @@ Year 2027, step by step up the ladder, and families' own escalations."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 ESCALATION_KEYS = ["case_ref", "child", "level", "owner_role", "owner", "since",
@@ -115,7 +113,7 @@ def test_escalate_records_a_reply_owed_at_that_step(office):
     assert row["level"] == 4
     entries = [e for e in office.json("audit", "C-1") if e["action"] == "escalation.raise"]
     assert len(entries) == 1
-    after = json.loads(entries[0]["after"])
+    after = entries[0]["after"]
     assert after == {"kind": "escalation-reply", "to": "senior", "level": 3,
                      "reason": "no reply to two emails", "due": "2026-12-31",
                      "officer": "CO1"}

@@ -79,7 +79,7 @@ def escalations(
     Example: send-cli escalations --team assessment --format csv -o escalations.csv
     """
     from send_cli.render import Col, emit
-    from send_cli.reports.escalations import escalation_rows
+    from send_cli.reports.escalations import escalation_count, escalation_rows
     from send_cli.rules.people import TEAMS
 
     st = state(ctx)
@@ -88,9 +88,6 @@ def escalations(
         choice(team, TEAMS, what="--team")
     store = st.store()
     today = st.settings.today
-    with store.read() as session:
-        rows = escalation_rows(session, cal=store.calendar(), today=today, officer=officer,
-                               team=team)
     if fmt == "table":
         columns = [Col("case_ref", "case"), Col("child"), Col("level", justify="right"),
                    Col("owner_role", "sits with"), Col("owner"), Col("since"),
@@ -99,7 +96,12 @@ def escalations(
                    Col("followup_id", "follow-up", "right")]
     else:
         columns = [Col(k) for k in ESCALATION_COLUMNS]
-    emit(rows, columns, fmt=fmt, output=output,
-         title=f"Escalations on {today:%a %d %b %Y}", limit=limit,
-         empty="Nothing sits above the named officers.")
-    finish_list(len(rows), exit_code)
+    with store.read() as session:
+        cal = store.calendar()
+        total = escalation_count(session, cal=cal, today=today, officer=officer, team=team) \
+            if fmt == "table" else None
+        rows = escalation_rows(session, cal=cal, today=today, officer=officer, team=team)
+        count = emit(rows, columns, fmt=fmt, output=output,
+                     title=f"Escalations on {today:%a %d %b %Y}", limit=limit, total=total,
+                     empty="Nothing sits above the named officers.")
+    finish_list(total if total is not None else count, exit_code)

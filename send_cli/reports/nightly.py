@@ -165,7 +165,7 @@ def write_bundle(session: Session, *, cal: Calendar, today: date, now: datetime,
         else:
             tally.due_soon[row.get("officer") or ""] += 1
 
-    escalations = escalation_rows(session, cal=cal, today=today)
+    escalations = list(escalation_rows(session, cal=cal, today=today))
     for row in escalations:
         tally.escalations[row["officer"]] += 1
         bundle.by_level[row["level"]] += 1

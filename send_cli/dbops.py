@@ -126,9 +126,27 @@ def check_store(db: str) -> CheckResult:
         schema, bad_schema = _schema_row(lambda: _sqlite_revision(con))
         rows.append({"check": "schema", "result": schema})
         damaged |= bad_schema
+        if schema.startswith(f"{HEAD} "):
+            counts, bad_counts = _counts_row(lambda sql: con.execute(sql).fetchall(), "sqlite")
+            rows.append({"check": "kpi_counts", "result": counts})
+            damaged |= bad_counts
     finally:
         con.close()
     return CheckResult(rows, damaged)
+
+
+def _counts_row(fetch: Callable[[str], list[Any]], dialect: str) -> tuple[str, bool]:
+    """(text, wrong) for the counts the KPIs add up."""
+    from send_cli.kpicounts import differences
+
+    try:
+        wrong = differences(fetch, dialect)
+    except Exception as exc:  # a damaged file
+        return f"cannot be checked: {str(exc).splitlines()[0]}", True
+    if not wrong:
+        return "ok", False
+    return (f"{len(wrong)} differ from the rows they count ({', '.join(wrong[:3])}); "
+            "'send-cli db recount' puts them right"), True
 
 
 def _sqlite_revision(con: sqlite3.Connection) -> tuple[str | None, bool]:
@@ -162,9 +180,15 @@ def _check_server(db: str, url: str) -> CheckResult:
         engine = make_engine(url)
     except Exception as exc:
         raise StoreUnavailable(f"cannot use database '{describe(db)}': {exc}") from None
+    from sqlalchemy import text
+
+    counts = None
     try:
         with engine.connect() as conn:
             schema, bad = _schema_row(lambda: stored_revision(conn))
+            if schema.startswith(f"{HEAD} "):
+                counts = _counts_row(lambda sql: list(conn.execute(text(sql))),
+                                     engine.dialect.name)
             conn.rollback()
     except Exception as exc:
         raise _unavailable(db, exc) from None
@@ -173,7 +197,23 @@ def _check_server(db: str, url: str) -> CheckResult:
     rows = [{"check": "connection", "result": "ok"},
             {"check": "foreign_keys", "result": "ok (enforced by the server on every write)"},
             {"check": "schema", "result": schema}]
+    if counts is not None:
+        rows.append({"check": "kpi_counts", "result": counts[0]})
+        bad |= counts[1]
     return CheckResult(rows, bad)
+
+
+def recount(store: Store, *, actor: str, now: datetime) -> None:
+    """Work the KPI counts out again from the rows they count."""
+    from sqlalchemy import text
+
+    from send_cli import kpicounts
+    from send_cli.audit import record
+
+    with store.write() as session:
+        kpicounts.recount(lambda sql: session.execute(text(sql)), store.engine.dialect.name)
+        record(session, officer=actor, now=now, action="store.recount", entity="store",
+               after={"counts": "kpi_days, officer_caseloads"})
 
 
 # -- backup ---------------------------------------------------------------
@@ -513,7 +553,9 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
                            "nothing was copied", hint="Copy into an empty database.")
         progress(f"creating the schema in {describe(to)}")
         run_migrations(target)
-        tables = SQLModel.metadata.sorted_tables
+        # the KPI counts are kept by triggers: copying the rows they count
+        # makes them again (copying them too would count everything twice)
+        tables = [t for t in SQLModel.metadata.sorted_tables if t.name not in DERIVED_TABLES]
         counts: dict[str, int] = {}
         with source.read() as src_session, target.write() as dst:
             for table in reversed(tables):
@@ -553,12 +595,16 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
         engine.dispose()
 
 
+DERIVED_TABLES = ("kpi_days", "officer_caseloads")
+
+
 def _table_counts(conn: Any) -> dict[str, int]:
     """Rows a user put in each table (a new store's own records left out)."""
     from sqlalchemy import inspect, text
 
     out = {}
-    for name in sorted(set(inspect(conn).get_table_names()) - set(SEEDED_TABLES)):
+    for name in sorted(set(inspect(conn).get_table_names()) - set(SEEDED_TABLES)
+                       - set(DERIVED_TABLES)):
         where = f" WHERE {STORE_AUDIT}" if name == "audit" else ""
         out[name] = int(conn.execute(text(f'SELECT count(*) FROM "{name}"{where}'))
                         .scalar() or 0)

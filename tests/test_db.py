@@ -113,7 +113,8 @@ def test_check_finds_broken_foreign_keys(store_path: Path, team) -> None:
     assert result.exit_code == 3
     rows = json.loads(result.stdout)
     assert rows[1] == {"check": "foreign_keys",
-                       "result": "1 rows point at missing rows: cases row 1 -> officers"}
+                       "result": "2 rows point at missing rows: officer_caseloads row 999 "
+                                 "-> officers; cases row 1 -> officers"}
     assert result.stderr.splitlines() == [
         "error: the store failed its check; see above",
         "hint: Restore the latest backup: send-cli db restore FILE."]

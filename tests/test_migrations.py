@@ -26,6 +26,7 @@ from pytest_alembic.tests import (  # noqa: F401  (collected here, see the docst
 )
 
 from send_cli import store as store_mod
+from send_cli.dbops import DERIVED_TABLES
 from send_cli.store import HEAD, REVISIONS, Store, make_engine, run_migrations
 from send_cli.store import alembic_config as store_config
 
@@ -112,8 +113,8 @@ def fill(conn: sa.Connection, n: int = 3) -> None:
     md = sa.MetaData()
     md.reflect(conn)
     for table in md.sorted_tables:
-        if table.name == "alembic_version":
-            continue
+        if table.name == "alembic_version" or table.name in DERIVED_TABLES:
+            continue  # (the KPI counts: the triggers fill them from the rest)
         parents: dict[str, list[Any]] = {}
         for fk in table.foreign_keys:
             ref = fk.column

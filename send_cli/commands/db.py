@@ -110,8 +110,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 @app.command("check")
 def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
-    """Check the store: SQLite's integrity check, foreign keys and the schema
-    revision. Exit 3 when the store is damaged. Changes nothing.
+    """Check the store: SQLite's integrity check, foreign keys, the schema
+    revision and the counts the KPIs add up. Exit 3 when the store is
+    damaged. Changes nothing.
 
     Example: send-cli db check
     """
@@ -130,8 +131,30 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = N
                 all(v == "ok" for k, v in found.items() if k != "schema"):
             raise StoreUnavailable("the store is whole, but its schema is newer than this "
                                    "send-cli knows", hint="Upgrade send-cli to use it.")
+        if all(v.startswith("ok") for k, v in found.items() if k not in ("kpi_counts",
+                                                                          "schema")) \
+                and not found.get("kpi_counts", "ok").startswith("ok"):
+            raise StoreUnavailable("the store is whole, but the counts behind the KPIs are "
+                                   "wrong", hint="Run 'send-cli db recount'.")
         raise StoreUnavailable("the store failed its check; see above",
                                hint="Restore the latest backup: send-cli db restore FILE.")
+
+
+@app.command("recount")
+def db_recount(ctx: typer.Context) -> None:
+    """Work out again the counts behind the KPIs (kept by the store as work is
+    recorded) from the follow-ups, clocks and cases they count. Needed only
+    when 'send-cli db check' finds them wrong.
+
+    Example: send-cli db recount
+    """
+    from send_cli import dbops
+    from send_cli.render import message
+
+    st = state(ctx)
+    store = st.store()
+    dbops.recount(store, actor=st.settings.officer, now=st.settings.now)
+    message("the KPI counts were worked out again from the rows they count")
 
 
 @app.command("backup")

@@ -3,7 +3,7 @@ revision in migrations/versions (never edit a landed one).
 
 The SQLModel classes live in the modules of this package, a module to a
 group of tables, and are built on first use: `from send_cli.models import
-Case, Followup` builds those two and no others. Building all eighteen costs
+Case, Followup` builds those two and no others. Building all twenty costs
 about a fifth of importing SQLModel itself, and a report needs three or four
 (issue 7: a read command at most 1.25x `import sqlmodel, holidays`).
 
@@ -55,6 +55,8 @@ WHERE = {
     "Deadline": "clocks",
     "TimeException": "clocks",
     "AdviceRequest": "clocks",
+    "KpiDay": "kpi",
+    "OfficerCaseload": "kpi",
 }
 
 __all__ = ["SQLModel", "load_all", *WHERE]
@@ -83,6 +85,7 @@ if TYPE_CHECKING:
     from send_cli.models.clocks import AdviceRequest, Deadline, TimeException  # noqa: F401
     from send_cli.models.contacts import Contact  # noqa: F401
     from send_cli.models.followups import OPEN_FOLLOWUP, Followup  # noqa: F401
+    from send_cli.models.kpi import KpiDay, OfficerCaseload  # noqa: F401
     from send_cli.models.milestones import Appeal, Milestone  # noqa: F401
     from send_cli.models.panels import Meeting, Panel, PanelRemit  # noqa: F401
     from send_cli.models.people import Officer  # noqa: F401

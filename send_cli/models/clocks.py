@@ -14,9 +14,6 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deadlines_open_due", "due", sqlite_where=text("met_on IS NULL")),
         Index("ix_deadlines_case", "case_id"),
-        # the KPIs count clocks met, or due, in a period (covering indexes)
-        Index("ix_deadlines_milestone_met", "milestone", "met_on", "due", "start", "case_id"),
-        Index("ix_deadlines_milestone_due", "milestone", "due", "met_on"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

@@ -16,8 +16,6 @@ class Followup(SQLModel, table=True):
         Index("ix_followups_open_due", "due", sqlite_where=OPEN_FOLLOWUP),
         Index("ix_followups_open_officer", "officer_id", "due", sqlite_where=OPEN_FOLLOWUP),
         Index("ix_followups_case", "case_id", "kind"),
-        # the KPIs count follow-ups due in a period and kept (covering)
-        Index("ix_followups_due_done", "due", "done_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

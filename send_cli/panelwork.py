@@ -183,7 +183,8 @@ class Scheduled:
 def schedule(*, session: Session, cal: Calendar, code: str, start: date, end: date,
              weekday: int, at: str, actor: str, now: datetime) -> Scheduled:
     """Create the panel's meetings from START to END on WEEKDAY at its cadence.
-    A meeting on a bank holiday or closure day moves to the next working day;
+    A meeting on a bank holiday or closure day moves to the next working day,
+    or, when the panel already meets that day, is held with that meeting;
     meetings already there (moved or cancelled ones included) are kept, so
     running a schedule again creates nothing twice."""
     panel = get_panel(session, code)
@@ -202,34 +203,67 @@ def schedule(*, session: Session, cal: Calendar, code: str, start: date, end: da
     same_day = sorted(d for d in by_origin if d.weekday() == weekday and d <= end)
     before = [d for d in same_day if d < start]
     anchor = before[-1] if before else (same_day[0] if same_day else None)
+    plan = [(slot, rules.meeting_day(slot, cal))
+            for slot in rules.meeting_slots(panel.cadence, weekday, start, end, anchor)]
+    # The slots kept on their own day go first: a meeting moved off a closed
+    # day onto a day the panel meets anyway is held with that day's meeting,
+    # which keeps its own date (and no moved_from).
+    plan.sort(key=lambda p: p[0] != p[1])
     out = Scheduled()
+    touched: dict[int, tuple[Meeting, str, list[str]]] = {}
+    said: list[tuple[date, str]] = []
     made: list[str] = []
-    for slot in rules.meeting_slots(panel.cadence, weekday, start, end, anchor):
-        day = rules.meeting_day(slot, cal)
-        moved_from = slot if day != slot else None
-        note = None
-        if moved_from is not None:
-            note = f"{_day(slot)} is {cal.reason_closed(slot)}: moved to {_day(day)}"
-        found = by_origin.get(slot) or by_date.get(day)
-        if found is not None:
-            out.existing += 1
-            out.rows.append(_meeting_row(panel, found, status="exists", note=note))
+
+    def touch(meeting: Meeting, status: str, note: str | None) -> None:
+        key = id(meeting)
+        if key not in touched:
+            touched[key] = (meeting, status, [])
+            if status == "exists":
+                out.existing += 1
+        if note:
+            touched[key][2].append(note)
+
+    for slot, day in plan:
+        why = cal.reason_closed(slot) if day != slot else None
+        own = by_origin.get(slot)
+        if own is not None:  # this slot's meeting is there, perhaps moved or cancelled since
+            moved = f"{_day(slot)} is {why}: moved to {_day(own.date)}" if why else None
+            touch(own, "exists", moved)
             continue
-        meeting = Meeting(panel_id=panel.id, date=day, time=at, moved_from=moved_from,
+        there = by_date.get(day)
+        if there is not None:
+            fresh = id(there) in touched and touched[id(there)][1] == "created"
+            if why:
+                line = (f"{_day(slot)} is {why}; the next working day is {_day(day)}, when "
+                        f"{panel.code} already meets, so no second meeting is made")
+                said.append((slot, line))
+                touch(there, "created" if fresh else "exists",
+                      f"{_day(slot)} is {why}: held with this meeting")
+            else:
+                touch(there, "created" if fresh else "exists",
+                      f"the meeting moved from {_day(there.moved_from or day)} is on this day")
+            continue
+        meeting = Meeting(panel_id=panel.id, date=day, time=at, moved_from=slot if why else None,
                           cancelled=False, created_at=now)
         session.add(meeting)
         by_date[day] = by_origin[slot] = meeting
         out.created += 1
         made.append(day.isoformat())
+        note = f"{_day(slot)} is {why}: moved to {_day(day)}" if why else None
         if note:
-            out.moves.append(note)
-        out.rows.append(_meeting_row(panel, meeting, status="created", note=note))
+            said.append((slot, note))
+        touch(meeting, "created", note)
     session.flush()
+    out.moves = [line for _, line in sorted(said)]
+    for meeting, status, notes in sorted(touched.values(),
+                                         key=lambda t: (t[0].date, t[0].time)):
+        out.rows.append(_meeting_row(panel, meeting, status=status,
+                                     note="; ".join(notes) or None))
     if made:
         record(session, officer=actor, now=now, action="meeting.schedule", entity="panel",
                entity_id=panel.code,
                after={"from": start, "to": end, "weekday": rules.WEEKDAY_NAMES[weekday],
-                      "time": at, "created": made, "moved": out.moves})
+                      "time": at, "created": sorted(made), "moved": out.moves})
     return out
 
 
@@ -385,6 +419,15 @@ def move_meeting(*, session: Session, cal: Calendar, code: str, day: date, to: d
                                 f"--meeting {day} --move-to {new_day}")
     elif at is None or at == meeting.time:
         raise BadInput("nothing to change; give --to DATE or a new --time HH:MM")
+    return meeting, _move(session=session, cal=cal, panel=panel, meeting=meeting,
+                          new_day=new_day, at=at, why="meeting moved", actor=actor, now=now)
+
+
+def _move(*, session: Session, cal: Calendar, panel: Panel, meeting: Meeting, new_day: date,
+          at: str | None, why: str, actor: str, now: datetime) -> int:
+    """MEETING is now held on NEW_DAY (at AT): its agenda and declarations go
+    with it, papers fall due before the new day. Returns the cases moved."""
+    day = meeting.date
     before = {"date": meeting.date, "time": meeting.time, "moved_from": meeting.moved_from}
     if new_day != day and meeting.moved_from is None:
         meeting.moved_from = day
@@ -401,12 +444,90 @@ def move_meeting(*, session: Session, cal: Calendar, code: str, day: date, to: d
                entity_id=r.id, case_ref=refs[r.case_id],
                before={"panel": panel.code, "meeting": day},
                after={"panel": panel.code, "meeting": new_day, "time": meeting.time,
-                      "papers_due": r.papers_due, "why": "meeting moved"})
+                      "papers_due": r.papers_due, "why": why})
     record(session, officer=actor, now=now, action="meeting.move", entity="meeting",
            entity_id=f"{panel.code} {day}", before=before,
            after={"date": meeting.date, "time": meeting.time, "moved_from": meeting.moved_from,
-                  "cases": len(referrals)})
-    return meeting, len(referrals)
+                  "cases": len(referrals), "why": why})
+    return len(referrals)
+
+
+def _cases(n: int) -> str:
+    return "no cases" if n == 0 else f"{n} case{'' if n == 1 else 's'}"
+
+
+def move_off_closed_day(*, session: Session, cal: Calendar, day: date, reason: str, actor: str,
+                        now: datetime) -> tuple[list[str], list[str]]:
+    """DAY is becoming a closure day (CAL has it closed already): each panel
+    meeting on it that has not started moves to the next working day, as
+    'panel move' would move it. Refused, before anything is written, when a
+    panel already meets on that next working day: the administrator merges
+    the agendas or picks another day first. A meeting that has started or
+    taken place stays where it was. Returns (what moved, notes)."""
+    rows = session.execute(
+        select(Meeting, Panel).join(Panel, Panel.id == Meeting.panel_id)
+        .where(Meeting.date == day, Meeting.cancelled.is_(False))
+        .order_by(Meeting.time, Panel.code)).all()
+    new_day = cal.on_or_after(day)
+    for meeting, panel in rows:
+        if has_started(meeting, now):
+            continue
+        clash = find_meeting(session, panel, new_day)
+        if clash is None:
+            continue
+        if clash.cancelled:
+            raise Conflict(
+                f"{day} cannot be closed yet: the {panel.code} meeting that day would move to "
+                f"the next working day, {_day(new_day)}, where {panel.code} has a cancelled "
+                "meeting",
+                hint=f"Move it to another day first ('send-cli panel move {panel.code} "
+                     f"--meeting {day} --to DATE'), then close the day.")
+        raise Conflict(
+            f"{day} cannot be closed yet: the {panel.code} meeting that day cannot move to the "
+            f"next working day, {_day(new_day)}, when {panel.code} already meets",
+            hint=f"Merge its agenda into that meeting ('send-cli panel cancel {panel.code} "
+                 f"--meeting {day} --move-to {new_day}') or move it to another day "
+                 f"('send-cli panel move {panel.code} --meeting {day} --to DATE'), then close "
+                 "the day.")
+    moved: list[str] = []
+    notes: list[str] = []
+    for meeting, panel in rows:
+        if has_started(meeting, now):
+            decided = session.scalar(select(func.count(Decision.id))
+                                     .where(Decision.meeting_id == meeting.id)) or 0
+            if decided:
+                notes.append(f"the {panel.code} meeting of {_day(day)} took place ({decided} "
+                             f"decision{'' if decided == 1 else 's'} recorded); it stays on "
+                             "that day")
+            else:
+                notes.append(f"the {panel.code} meeting of {_day(day)} {meeting.time} has "
+                             "already started; it stays on that day (if it did not take "
+                             f"place: send-cli panel cancel {panel.code} --meeting {day})")
+            continue
+        n = _move(session=session, cal=cal, panel=panel, meeting=meeting, new_day=new_day,
+                  at=None, why=f"{day} closed: {reason}", actor=actor, now=now)
+        line = (f"the {panel.code} meeting of {_day(day)} moves to the next working day, "
+                f"{_day(new_day)} {meeting.time} ({_cases(n)} with it")
+        if n:
+            line += f"; papers due by {_day(rules.papers_due(new_day, cal))}"
+        moved.append(line + ")")
+    return moved, notes
+
+
+def moved_off(session: Session, day: date, now: datetime) -> list[str]:
+    """Notes for a closure day reopened: the meetings moved off it stay
+    where they are, and how to bring each back."""
+    out = []
+    for meeting, panel in session.execute(
+            select(Meeting, Panel).join(Panel, Panel.id == Meeting.panel_id)
+            .where(Meeting.moved_from == day, Meeting.cancelled.is_(False),
+                   Meeting.date != day).order_by(Meeting.date, Panel.code)):
+        if has_started(meeting, now):
+            continue
+        out.append(f"the {panel.code} meeting moved off {day} stays on {_day(meeting.date)}; "
+                   f"to hold it on {day} again: send-cli panel move {panel.code} --meeting "
+                   f"{meeting.date} --to {day}")
+    return out
 
 
 # -- referrals and papers ---------------------------------------------------
@@ -559,11 +680,13 @@ def declare(*, session: Session, code: str, day: date, member: str, ref: str, in
     if not referrals:
         raise RuleViolation(f"case '{case.ref}' is not on the agenda of {panel.code} {day}",
                             hint=f"See 'send-cli panel agenda {panel.code} --meeting {day}'.")
-    decided = session.scalar(select(func.count(Decision.id)).where(
-        Decision.referral_id.in_(referrals))) or 0
-    if decided == len(referrals):
-        raise RuleViolation(f"the panel has already decided '{case.ref}' at {panel.code} {day}; "
-                            "an interest is declared before the case is discussed")
+    # seed 004: interests are declared "in advance of the Panel discussions"
+    # (a decision can only follow the start, so this also covers decided cases)
+    if has_started(meeting, now):
+        raise RuleViolation(
+            f"the {panel.code} meeting of {day} {meeting.time} has already "
+            f"{'started' if meeting.date == now.date() else 'taken place'}; interests are "
+            "declared in advance of the panel's discussions (seed 004)")
     for d in session.execute(select(Declaration).where(
             Declaration.meeting_id == meeting.id, Declaration.case_id == case.id)).scalars():
         if rules.same_person(d.member, member):
@@ -668,6 +791,7 @@ class Logged:
     referral: Referral
     followups: list[Followup]
     rights: str | None
+    notes: list[str] = field(default_factory=list)
 
 
 def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: date,
@@ -730,6 +854,9 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
     if revisit_by is not None and revisit_by <= meeting.date:
         raise BadInput(f"--revisit-by {revisit_by} is not after the meeting on {meeting.date}; "
                        "give a later date")
+    notes: list[str] = []
+    milestone = _statutory_milestone(session, case, referral.request, outcome, meeting.date,
+                                     notes)
 
     decision = Decision(referral_id=referral.id, case_id=case.id, meeting_id=meeting.id,
                         outcome=outcome, reason=reason, revisit_by=revisit_by, chair=chair,
@@ -737,26 +864,27 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
     session.add(decision)
     session.flush()
     where = f"{panel.code} {meeting.date}"
-    followups: list[Followup] = []
-    if outcome == "deferred":
-        assert revisit_by is not None
+    told = f"{referral.request} {outcome}"
+    if revisit_by is not None:
+        told += f" (back to the panel by {revisit_by})"
+    # every outcome is owed to the family, a deferral too (seed 000: a call
+    # "to communicate the outcomes", then an email)
+    call = rules.outcome_call_due(meeting.date, panel.outcome_days,
+                                  panel.outcome_working_days, cal)
+    followups = [Followup(
+        case_id=case.id, kind="outcome-call", due=call, officer_id=case.officer_id,
+        reason=f"tell the family by phone: {where} {told}", decision_id=decision.id,
+        created_at=now)]
+    if panel.outcome_email:
+        followups.append(Followup(
+            case_id=case.id, kind="outcome-email", due=rules.outcome_email_due(call, cal),
+            officer_id=case.officer_id, reason=f"email the outcome: {where} {told}",
+            decision_id=decision.id, created_at=now))
+    if revisit_by is not None:
         followups.append(Followup(
             case_id=case.id, kind="revisit", due=revisit_by, officer_id=case.officer_id,
             reason=f"deferred by {where} ({referral.request}): back to the panel by "
                    f"{revisit_by}", decision_id=decision.id, created_at=now))
-    else:
-        call = rules.outcome_call_due(meeting.date, panel.outcome_days,
-                                      panel.outcome_working_days, cal)
-        followups.append(Followup(
-            case_id=case.id, kind="outcome-call", due=call, officer_id=case.officer_id,
-            reason=f"tell the family by phone: {where} {referral.request} {outcome}",
-            decision_id=decision.id, created_at=now))
-        if panel.outcome_email:
-            followups.append(Followup(
-                case_id=case.id, kind="outcome-email", due=rules.outcome_email_due(call, cal),
-                officer_id=case.officer_id,
-                reason=f"email the outcome: {where} {referral.request} {outcome}",
-                decision_id=decision.id, created_at=now))
     session.add_all(followups)
     # the papers are no longer owed once the panel has decided
     for f in session.execute(select(Followup).where(
@@ -770,20 +898,56 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
            after={"panel": panel.code, "meeting": meeting.date, "request": referral.request,
                   "outcome": outcome, "reason": reason, "revisit_by": revisit_by,
                   "chair": chair, "declarations": [f"{d.member}: {d.interest}" for d in declared],
-                  "followups": {f.kind: f.due for f in followups}})
+                  "followups": {f.kind: f.due for f in followups}, "notes": notes})
     rights = decision_rights(referral.request, outcome)
     if rights:
         record(session, officer=actor, now=now, action="decision.rights", entity="decision",
                entity_id=decision.id, case_ref=case.ref,
                after={"request": referral.request, "outcome": outcome, "rights": rights})
-    milestone = rules.STATUTORY_DECISIONS.get(referral.request)
-    if milestone and outcome in rules.MILESTONE_OUTCOME:
+    if milestone is not None:
         from send_cli import timeline
 
         timeline.record_milestone(session=session, case=case, kind=milestone, on=meeting.date,
                                   outcome=rules.MILESTONE_OUTCOME[outcome], actor=actor,
                                   now=now)
-    return Logged(decision, referral, followups, rights)
+    return Logged(decision, referral, followups, rights, notes)
+
+
+def _statutory_milestone(session: Session, case: Case, request: str, outcome: str,
+                         day: date, notes: list[str]) -> str | None:
+    """The timeline milestone a decision on REQUEST records, or None: none
+    for this request or outcome, or the same one already recorded (by hand,
+    with 'case milestone'), which NOTES then says. Refuses a decision the
+    recorded milestone contradicts."""
+    from send_cli.models import Milestone
+
+    kind = rules.STATUTORY_DECISIONS.get(request)
+    if kind is None or outcome not in rules.MILESTONE_OUTCOME:
+        return None
+    wanted = rules.MILESTONE_OUTCOME[outcome]
+    recorded = session.execute(
+        select(Milestone).where(Milestone.case_id == case.id, Milestone.kind == kind)
+        .order_by(Milestone.on.desc(), Milestone.id.desc()).limit(1)).scalars().first()
+    if recorded is None or recorded.outcome is None:
+        return kind
+    how = rules.milestone_agreement(recorded.outcome, recorded.on, wanted, day)
+    if how == "later":
+        return kind
+    if how == "same":
+        note = (f"{case.ref}: the timeline already has the {kind} ({recorded.outcome}) on "
+                f"{recorded.on}; the panel's decision agrees with it, so it is not recorded "
+                "twice")
+        if recorded.on != day:
+            note += f" (the timeline keeps {recorded.on}, not the meeting's {day})"
+        notes.append(note)
+        return None
+    matching = rules.DECISION_FOR_MILESTONE[recorded.outcome]
+    raise RuleViolation(
+        f"{case.ref}: the timeline already has the {kind} as {recorded.outcome} on "
+        f"{recorded.on}, which a panel decision '{outcome}' on {day} contradicts",
+        hint=f"If the chair signed '{matching}', log that: --outcome {matching}. If the "
+             f"milestone of {recorded.on} is wrong, it must be corrected on the timeline "
+             "first (send-cli cannot remove a recorded milestone yet).")
 
 
 def decision_rights(request: str, outcome: str) -> str | None:

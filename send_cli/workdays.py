@@ -76,11 +76,21 @@ class Calendar:
         return self.reason_closed(day) is None
 
     def non_working_days(self, start: date, end: date) -> list[tuple[date, str, str]]:
-        """Bank holidays and closure days (not weekends) from START to END: (day, kind, name)."""
+        """The weekdays from START to END that are not working days: bank
+        holidays and closure days, (day, kind, name). A bank holiday on a
+        weekend (Boxing Day, Saturday 26 December 2026) is left out: the
+        weekday it is observed on (Monday 28 December) is listed instead."""
         self._ensure_span(start, end)
-        out = [(d, "bank-holiday", n) for d, n in self._bank.items() if start <= d <= end]
-        out += [(d, "closure", n) for d, n in self._closures.items() if start <= d <= end]
+        out = [(d, "bank-holiday", n) for d, n in self._bank.items()
+               if start <= d <= end and d.weekday() < 5]
+        out += [(d, "closure", n) for d, n in self._closures.items()
+                if start <= d <= end and d.weekday() < 5]
         return sorted(out)
+
+    def with_closure(self, day: date, name: str) -> Calendar:
+        """This calendar with DAY closed too (a closure being added, before
+        the store has it)."""
+        return Calendar(self._bank, {**self._closures, day: name}, years=self._years)
 
     def _holidays_sorted(self) -> list[date]:
         if self._sorted is None:

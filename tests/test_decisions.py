@@ -83,11 +83,16 @@ def test_declined_creates_the_same_promises(panel):
     assert show["referrals"][0]["outcome"] == "declined"
 
 
-def test_deferred_needs_a_revisit_date_and_creates_only_the_revisit(panel):
+def test_deferred_owes_the_family_the_call_and_email_and_creates_the_revisit(panel):
     rows = log(panel, "C-1", "deferred", "--revisit-by", "2027-01-15", "--chair", "Ann Morgan")
+    # a deferral is an outcome the family is told of (seed 000), as agreed and
+    # declined are: MAP Tue 29 Dec, call by Wed 6 Jan, email by Thu 7 Jan
     assert [(r["kind"], r["due"], r["officer"]) for r in rows] == [
+        ("outcome-call", "2027-01-06", "CO1"), ("outcome-email", "2027-01-07", "CO1"),
         ("revisit", "2027-01-15", "CO1")]
-    assert open_followups(panel, "C-1") == [("revisit", "2027-01-15", "CO1")]
+    assert open_followups(panel, "C-1") == [("outcome-call", "2027-01-06", "CO1"),
+                                            ("outcome-email", "2027-01-07", "CO1"),
+                                            ("revisit", "2027-01-15", "CO1")]
     assert panel.json("decision", "list")[0]["revisit_by"] == "2027-01-15"
 
 
@@ -99,7 +104,10 @@ def test_a_deferred_case_comes_back_when_it_is_re_referred(panel):
     all_followups = panel.json("followup", "list", "C-1", "--all")
     revisit = [f for f in all_followups if f["kind"] == "revisit"][0]
     assert revisit["status"] == "done"
-    assert open_followups(panel, "C-1") == [("papers", "2026-12-30", "CO1")]
+    # the family is still owed the deferral's call and email
+    assert open_followups(panel, "C-1") == [("papers", "2026-12-30", "CO1"),
+                                            ("outcome-call", "2027-01-06", "CO1"),
+                                            ("outcome-email", "2027-01-07", "CO1")]
     row = panel.json("panel", "agenda", "MAP", "--meeting", "2027-01-04",
                      now="2026-12-30T09:00")[0]
     assert row["prior_decisions"] == [
@@ -245,12 +253,12 @@ def test_a_chair_with_a_declared_interest_is_refused(panel):
     # C-2 has no declaration: the default chair is the officer (--as)
     log(panel, "C-2", "agreed")
     assert panel.json("decision", "list")[1]["chair"] == "tester"
-    # too late to declare once the case is decided
+    # too late to declare once the meeting has started (and so once decided)
     assert panel.fails(1, "panel", "declare", "--panel", "MAP", "--meeting", "2026-12-29",
                        "--member", "Raj Okafor", "--case", "C-1", "--interest", "x",
                        now=AFTER) == \
-        ("error: the panel has already decided 'C-1' at MAP 2026-12-29; an interest is "
-         "declared before the case is discussed")
+        ("error: the MAP meeting of 2026-12-29 10:00 has already started; interests are "
+         "declared in advance of the panel's discussions (seed 004)")
 
 
 def test_two_requests_at_one_meeting_need_request(panel):
@@ -380,7 +388,9 @@ def test_issue_decision_refused_by_the_timeline_writes_nothing(statutory):
 def test_deferred_ehcna_records_no_milestone(statutory):
     rows = log(statutory, "C-1", "deferred", "--revisit-by", "2026-12-18",
                meeting="2026-12-11", now="2026-12-11T12:00")
-    assert [(r["kind"], r["due"]) for r in rows] == [("revisit", "2026-12-18")]
+    # Fri 11 Dec: call by Fri 18 Dec, email by Mon 21 Dec
+    assert [(r["kind"], r["due"]) for r in rows] == [
+        ("outcome-call", "2026-12-18"), ("outcome-email", "2026-12-21"), ("revisit", "2026-12-18")]
     show = statutory.json("case", "show", "C-1")
     assert show["decisions"][0]["rights"] is None
     assert show["milestones"] == []

@@ -136,6 +136,19 @@ def test_statutory_decisions_and_rights():
     assert "mediation" in rules.APPEAL_RIGHTS and "SEND Tribunal" in rules.APPEAL_RIGHTS
 
 
+def test_a_panel_decision_against_the_milestone_already_recorded():
+    jan5, jan13, jan20 = D("2027-01-05"), D("2027-01-13"), D("2027-01-20")
+    assert rules.milestone_agreement("agreed", jan5, "agreed", jan13) == "same"
+    assert rules.milestone_agreement("refused", jan13, "refused", jan13) == "same"
+    # the council may agree after a refusal (mediation): recorded after it
+    assert rules.milestone_agreement("refused", jan5, "agreed", jan13) == "later"
+    assert rules.milestone_agreement("refused", jan13, "agreed", jan13) == "contradicts"
+    assert rules.milestone_agreement("refused", jan20, "agreed", jan13) == "contradicts"
+    # an agreement is never followed by a refusal of the same decision
+    assert rules.milestone_agreement("agreed", jan5, "refused", jan13) == "contradicts"
+    assert rules.DECISION_FOR_MILESTONE == {"agreed": "agreed", "refused": "declined"}
+
+
 def test_describe_outcome_rule():
     assert rules.describe_outcome_rule(5, True, True, "casework officer") == \
         "a call by the casework officer within 5 working days of the meeting, then an email"

@@ -87,6 +87,23 @@ def test_closure_days_count(cal):
         [(date(2026, 12, 29), "closure", "Christmas closure")]
 
 
+def test_non_working_days_are_weekdays_only(cal):
+    # Boxing Day 2026 is a Saturday: its substitute, Monday 28 December, is listed
+    assert cal.non_working_days(date(2026, 12, 24), date(2027, 1, 3)) == [
+        (date(2026, 12, 25), "bank-holiday", "Christmas Day"),
+        (date(2026, 12, 28), "bank-holiday", "Boxing Day (observed)"),
+        (date(2027, 1, 1), "bank-holiday", "New Year's Day")]
+    assert cal.reason_closed(date(2026, 12, 26)) == "Boxing Day"  # still not a working day
+
+
+def test_with_closure_is_a_new_calendar(cal):
+    closed = cal.with_closure(date(2026, 12, 29), "Christmas closure")
+    assert closed.next_working_day(date(2026, 12, 24)) == date(2026, 12, 30)
+    assert closed.add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 30)
+    assert cal.next_working_day(date(2026, 12, 24)) == date(2026, 12, 29)  # unchanged
+    assert closed.reason_closed(date(2026, 12, 29)) == "Christmas closure"
+
+
 def test_calendar_commands(cli):
     assert cli.ok("calendar", "add-working-days", "2026-12-23", "2").stdout == "2026-12-29\n"
     assert cli.ok("calendar", "working-days", "2026-12-24", "2027-01-04").stdout == "4\n"

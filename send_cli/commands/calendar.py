@@ -21,6 +21,8 @@ def calendar_close(
     """Make a day a council closure day (not a working day).
 
     Promises already made keep their due dates; new ones count around the closure.
+    A panel meeting on that day moves to the next working day with its agenda
+    (refused when the panel already meets that day: merge or move it first).
     Example: send-cli calendar close 2026-12-29 --reason "Christmas closure"
     """
     from send_cli import calendarops
@@ -32,10 +34,15 @@ def calendar_close(
     assert when is not None
     store = st.store()
     with store.write() as session:
-        calendarops.close_day(session=session, cal=store.calendar(), day=when, reason=reason,
-                              actor=st.settings.officer, now=st.settings.now)
+        done = calendarops.close_day(session=session, cal=store.calendar(), day=when,
+                                     reason=reason, actor=st.settings.officer,
+                                     now=st.settings.now)
     store.forget_calendar()
     message(f"{when} ({when:%A}) is now a closure day: {reason}")
+    for line in done.moved:
+        message(line)
+    for note in done.notes:
+        message(f"note: {note}")
 
 
 @app.command("reopen")
@@ -44,6 +51,8 @@ def calendar_reopen(
     day: Annotated[str, typer.Argument(help="The closure day, YYYY-MM-DD.", metavar="DATE")],
 ) -> None:
     """Remove a council closure day (it becomes a working day again).
+
+    Panel meetings moved off it stay where they are; the command says how to move each back.
 
     Example: send-cli calendar reopen 2026-12-29
     """
@@ -55,10 +64,12 @@ def calendar_reopen(
     assert when is not None
     store = st.store()
     with store.write() as session:
-        calendarops.reopen_day(session=session, day=when, actor=st.settings.officer,
-                               now=st.settings.now)
+        notes = calendarops.reopen_day(session=session, day=when, actor=st.settings.officer,
+                                       now=st.settings.now)
     store.forget_calendar()
     message(f"{when} is a working day again")
+    for note in notes:
+        message(f"note: {note}")
 
 
 @app.command("list")
@@ -70,6 +81,8 @@ def calendar_list(
     output: OutputOpt = None,
 ) -> None:
     """The non-working days other than weekends: bank holidays and closure days.
+
+    A bank holiday that falls on a weekend is left out; its substitute weekday is listed.
 
     Example: send-cli calendar list --year 2027
     """

@@ -43,10 +43,10 @@ def decision_log(
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
 ) -> None:
-    """Record a panel's decision on a case at a meeting that has started. An
-    agreed or declined decision creates the outcome follow-ups (call, then
-    email where the panel promises one); a deferral a revisit follow-up.
-    Prints the follow-ups created.
+    """Record a panel's decision on a case at a meeting that has started.
+    Every outcome creates the outcome follow-ups (call, then email where the
+    panel promises one); a deferral also a revisit follow-up. Prints the
+    follow-ups created.
 
     Example: send-cli decision log EHC-2026-00001 --panel MAP --meeting 2027-01-08
     --outcome agreed --reason "needs may require provision" --chair "A. Morgan"
@@ -76,6 +76,8 @@ def decision_log(
                  "officer": officers.get(f.officer_id)} for f in done.followups]
         what = done.referral.request
     message(f"recorded: {ref} {what} {outcome} at {panel.upper()} {day} (chair: {signed})")
+    for note in done.notes:
+        message(f"note: {note}")
     if done.rights:
         message(f"declined {what}: {done.rights}")
     emit(rows, FOLLOWUP_COLUMNS, fmt=fmt, output=output, title="Follow-ups created",

@@ -92,7 +92,7 @@ def panel_add(
                                           help="The request types the panel considers.")],
     outcome_days: Annotated[int, typer.Option(
         "--outcome-days", help="The family hears the outcome by phone within N days of the "
-        "meeting.")] = 5,
+        "meeting, 1 to 60.", metavar="N")] = 5,
     calendar_days: Annotated[bool, typer.Option(
         "--calendar-days", help="Count --outcome-days as calendar days, not working days "
         "(as JTP does).")] = False,
@@ -138,8 +138,9 @@ def panel_schedule(
     output: OutputOpt = None,
 ) -> None:
     """Create a panel's meetings for a period at its cadence. A meeting that
-    falls on a bank holiday or closure day moves to the next working day;
-    meetings already there are kept, never made twice.
+    falls on a bank holiday or closure day moves to the next working day (one
+    the panel meets on anyway holds both); meetings already there are kept,
+    never made twice.
 
     Example: send-cli panel schedule MAP --from 2026-12-01 --to 2027-01-31 --weekday fri
     """
@@ -373,8 +374,8 @@ def panel_declare(
     case: Annotated[str, typer.Option("--case", help="The case reference.")],
     interest: Annotated[str, typer.Option("--interest", help="The personal interest.")],
 ) -> None:
-    """Record a panel member's interest in a case at a meeting: the member
-    takes no part in that case (and cannot chair it).
+    """Record a panel member's interest in a case at a meeting, before the
+    meeting starts: the member takes no part in that case (and cannot chair it).
 
     Example: send-cli panel declare --panel MAP --meeting 2027-01-08 --member "R. Okafor"
     --case EHC-2026-00001 --interest "headteacher of the child's school"

@@ -94,6 +94,7 @@ OUTCOME_EMAIL_AFTER_CALL_WORKING_DAYS = 1
 # name (reg 4/5 and reg 10): it is recorded on the case's timeline.
 STATUTORY_DECISIONS = {"ehcna": "assessment-decision", "issue-decision": "issue-decision"}
 MILESTONE_OUTCOME = {"agreed": "agreed", "declined": "refused"}
+DECISION_FOR_MILESTONE = {v: k for k, v in MILESTONE_OUTCOME.items()}
 # Refusing to assess or to issue a plan is appealable (CFA s51); the notice
 # must give the right to mediation and appeal (reg 5(3), 10(3), 32) and seed
 # 002 offers a call or meeting first.
@@ -216,6 +217,21 @@ def describe_outcome_rule(days: int, working: bool, email: bool, by: str) -> str
     unit = "working days" if working else "days"
     text = f"a call by the {by} within {days} {unit} of the meeting"
     return text + (", then an email" if email else "")
+
+
+def milestone_agreement(recorded: str, recorded_on: date, wanted: str, meeting: date) -> str:
+    """How a panel's statutory decision (WANTED, as a milestone outcome, at a
+    MEETING) stands with the same milestone already on the case's timeline
+    (RECORDED on RECORDED_ON, e.g. entered by hand before the chair's record):
+    'same': it says the same, and is not recorded twice;
+    'later': the panel agrees after a recorded refusal (the council may change
+    its mind, e.g. after mediation): the timeline records it after the refusal;
+    'contradicts': anything else, which the timeline cannot hold beside it."""
+    if recorded == wanted:
+        return "same"
+    if recorded == "refused" and wanted == "agreed" and meeting > recorded_on:
+        return "later"
+    return "contradicts"
 
 
 def same_person(a: str, b: str) -> bool:

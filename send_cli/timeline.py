@@ -32,6 +32,7 @@ from send_cli.rules import statutory as rules
 # Who may still ask for reg 8 advice: a case being assessed.
 ADVICE_STATUSES = ("requested", "assessing", "drafting")
 TRANSFER_YEARS_AHEAD = 20
+ENDED = ("closed", "ceased")  # a case whose clocks are history
 
 # The council settings a user may see and change: CLI name -> (stored key,
 # default, meaning).
@@ -91,12 +92,14 @@ def set_setting(*, session: Session, name: str, value: str, actor: str,
 def _refresh_under_fives(session: Session, today: date) -> int:
     """Recompute the clocks of cases whose open review cycle started while the
     child was under 5 (cycles begun in the last 3 years): the open clocks the
-    setting moves. Other cases pick it up when they next change."""
+    setting moves. Other cases pick it up when they next change; a case that
+    has ended keeps its clocks as they stood."""
     born_after = rules.add_months(today, -12 * (rules.UNDER5_AGE + 3))
     stmt = (select(Case.id, Case.dob, Deadline.start)
             .join(Deadline, Deadline.case_id == Case.id)
             .where(Deadline.milestone == "annual-review", Deadline.met_on.is_(None),
-                   Case.dob.is_not(None), Case.dob > born_after))
+                   Case.dob.is_not(None), Case.dob > born_after,
+                   Case.status.not_in(ENDED)))
     ids = {cid for cid, dob, start in session.execute(stmt)
            if rules.age_on(dob, start) < rules.UNDER5_AGE}
     for cid in sorted(ids):
@@ -127,6 +130,16 @@ def _working_day_check(session: Session, start: date, end: date) -> Callable[[da
     return lambda d: d.weekday() < 5 and d not in bank
 
 
+def _appeal_days_check(session: Session,
+                       appeals: list[tuple[date, date | None, date | None]]
+                       ) -> Callable[[date], bool]:
+    """The Tribunal's working days over the case's appeal windows (one or
+    more: decision sent, certificate, registered)."""
+    first = min(a[0] for a in appeals)
+    last = max(max(a[0], a[1] or a[0]) for a in appeals)
+    return _working_day_check(session, first, last + timedelta(days=400))
+
+
 def _facts(session: Session, case: Case) -> rules.Facts:
     advice = [(a.source, a.requested, a.received) for a in session.execute(
         select(AdviceRequest).where(AdviceRequest.case_id == case.id)
@@ -134,17 +147,23 @@ def _facts(session: Session, case: Case) -> rules.Facts:
     appeals = [(a.decision_sent, a.certificate, a.registered) for a in session.execute(
         select(Appeal).where(Appeal.case_id == case.id)
         .order_by(Appeal.decision_sent, Appeal.id)).scalars()]
-    check = None
-    if appeals:
-        first = min(a[0] for a in appeals)
-        check = _working_day_check(session, first, first + timedelta(days=400))
     transfer = None
     if case.transfer_year is not None and case.transfer_kind:
         transfer = (case.transfer_year, case.transfer_kind)
+    # review cycles met so far, and every cycle of a case that has ended,
+    # keep the interval they ran under; the open ones follow the setting
+    settled = select(Deadline.start, Deadline.due).where(
+        Deadline.case_id == case.id, Deadline.milestone == "annual-review")
+    if case.status not in ENDED:
+        settled = settled.where(Deadline.met_on.is_not(None))
+    reviews_kept = {start: due for start, due in session.execute(settled)}
     return rules.Facts(received=case.received, status=case.status, dob=case.dob,
                        milestones=_events(_milestones(session, case)), advice=advice,
                        appeals=appeals, transfer=transfer,
-                       under5_months=under5_months(session), is_working_day=check)
+                       under5_months=under5_months(session),
+                       is_working_day=_appeal_days_check(session, appeals) if appeals
+                       else None,
+                       closed_on=case.closed_on, reviews_kept=reviews_kept)
 
 
 def refresh_deadlines(*, session: Session, case: Case, today: date) -> None:
@@ -284,6 +303,11 @@ def record_exception(*, session: Session, case: Case, code: str, reason: str,
     if to_date is not None and to_date < case.received:
         raise RuleViolation(f"--to {to_date} is before the request was received on "
                             f"{case.received}")
+    if from_date is not None and to_date is not None:
+        problem = rules.exception_problem(code, from_date, to_date, received=case.received,
+                                          limit=limit)
+        if problem is not None:
+            raise RuleViolation(f"{case.ref}: {problem}")
     same = session.execute(select(TimeException.id).where(
         TimeException.case_id == case.id, TimeException.code == code,
         TimeException.from_date.is_(None) if from_date is None
@@ -371,11 +395,20 @@ def record_appeal(*, session: Session, case: Case, decision_sent: date,
     return found, False
 
 
+def appeal_window(session: Session, appeal: Appeal) -> tuple[date, date]:
+    """(the last day to appeal under r20, the last day the Tribunal still
+    accepts it under its rule 12)."""
+    last = rules.appeal_due(appeal.decision_sent, appeal.certificate)
+    check = _working_day_check(session, last, last + timedelta(days=60))
+    return last, rules.tribunal_in_time_until(last, check)
+
+
 # -- phase transfers --------------------------------------------------------
 def set_transfer(*, session: Session, case: Case, year: int, kind: str, actor: str,
                  now: datetime) -> Case:
     """A phase transfer due in YEAR: the plan amended naming the new setting
-    by 15 February (31 March for post-16)."""
+    by 15 February (31 March for post-16). Its clock runs once the plan is
+    in force."""
     _not_closed(case)
     if kind not in rules.TRANSFER_KINDS:
         raise BadInput(f"--kind '{kind}' is not known; use one of: "
@@ -387,8 +420,11 @@ def set_transfer(*, session: Session, case: Case, year: int, kind: str, actor: s
     if year < case.received.year:
         raise RuleViolation(f"--year {year} is before the request was received on "
                             f"{case.received}")
+    # a case still being assessed may record the move its plan must name;
+    # the clock runs once a plan is in force (rules.case_clocks)
     if case.status in ("refused", "ceased"):
-        raise RuleViolation(f"{case.ref} is {case.status}: a phase transfer amends a plan")
+        raise RuleViolation(f"{case.ref} is {case.status}: a phase transfer amends a plan "
+                            "in force (reg 18)")
     if (case.transfer_year, case.transfer_kind) == (year, kind):
         raise Conflict(f"{case.ref}: the {kind} transfer in {year} is already recorded")
     before = {"transfer_year": case.transfer_year, "transfer_kind": case.transfer_kind}
@@ -440,23 +476,27 @@ def case_view(session: Session, case: Case, today: date) -> dict[str, Any]:
             "state": clock_state(d.milestone, d.due, d.met_on, today),
             "exception": _exception_for(excs, d.milestone, d.start, d.due),
             "basis": d.basis, "detail": d.detail})
-    milestones = [{"milestone": m.kind, "on": m.on, "outcome": m.outcome}
-                  for m in _milestones(session, case)]
+    recorded = _milestones(session, case)
+    milestones = [{"milestone": m.kind, "on": m.on, "outcome": m.outcome} for m in recorded]
+    facts = rules.Facts(received=case.received, status=case.status,
+                        milestones=_events(recorded), closed_on=case.closed_on)
     advice = []
     for a in session.execute(select(AdviceRequest).where(AdviceRequest.case_id == case.id)
                              .order_by(AdviceRequest.requested, AdviceRequest.id)).scalars():
         due = rules.due_after(rules.CLOCKS["advice"], a.requested)
+        until = rules.advice_end(facts, a.requested)
+        state = ("ended" if a.received is None and until is not None and due >= until
+                 else clock_state("advice", due, a.received, today))
         advice.append({"source": a.source, "requested": a.requested, "due": due,
-                       "received": a.received,
-                       "state": clock_state("advice", due, a.received, today)})
+                       "received": a.received, "state": state})
     exceptions = [{"code": e.code, "meaning": rules.EXCEPTION_CODES.get(e.code),
                    "reason": e.reason, "from": e.from_date, "to": e.to_date} for e in excs]
     appeals = []
     rows = list(session.execute(select(Appeal).where(Appeal.case_id == case.id)
                                 .order_by(Appeal.decision_sent, Appeal.id)).scalars())
     if rows:
-        first = rows[0].decision_sent
-        check = _working_day_check(session, first, first + timedelta(days=400))
+        check = _appeal_days_check(session, [(a.decision_sent, a.certificate, a.registered)
+                                             for a in rows])
         for a in rows:
             last = rules.appeal_due(a.decision_sent, a.certificate)
             appeals.append({"decision_sent": a.decision_sent, "certificate": a.certificate,

@@ -163,8 +163,9 @@ def test_whole_path_met_and_late_plan_then_reviews():
     assert got["draft-plan"] == [("2026-11-02", "2027-02-08", "2027-02-05")]
     assert got["draft-comments"] == [("2027-02-05", "2027-02-19", "2027-03-29")]
     assert got["final-plan"] == [("2026-11-02", "2027-03-22", "2027-03-29")]  # a week late
-    assert got["annual-review"] == [("2027-03-29", "2028-03-29", "2028-03-20"),
-                                    ("2028-03-20", "2029-03-20", None)]
+    # 12 months starting with the day of the plan: its eve a year on
+    assert got["annual-review"] == [("2027-03-29", "2028-03-28", "2028-03-20"),
+                                    ("2028-03-20", "2029-03-19", None)]
     assert got["review-decision"] == [("2028-03-20", "2028-04-17", "2028-04-10")]
     # 8 weeks from the notice (5 Jun) is earlier than 12 from the meeting (12 Jun)
     assert got["amended-plan"] == [("2028-04-10", "2028-06-05", "2028-06-12")]
@@ -193,13 +194,13 @@ def test_under_five_reviews_use_the_setting_until_five():
     facts = Facts(received=D("2026-11-02"), status="plan-in-force", dob=D("2023-01-15"),
                   milestones=ms, under5_months=6)
     got = clocks(facts)
-    assert got["annual-review"] == [("2027-03-29", "2027-09-29", "2027-09-20"),
-                                    ("2027-09-20", "2028-03-20", None)]
+    assert got["annual-review"] == [("2027-03-29", "2027-09-28", "2027-09-20"),
+                                    ("2027-09-20", "2028-03-19", None)]
     # the same child reviewed after turning 5 goes back to 12 months
     ms2 = ms + [E("annual-review", "2028-03-01"), E("review-decision", "2028-03-10", "maintain")]
     got = clocks(Facts(received=D("2026-11-02"), status="plan-in-force", dob=D("2023-01-15"),
                        milestones=ms2, under5_months=6))
-    assert got["annual-review"][-1] == ("2028-03-01", "2029-03-01", None)
+    assert got["annual-review"][-1] == ("2028-03-01", "2029-02-28", None)
 
 
 def test_refused_assessment_keeps_only_its_clock_and_the_appeal():
@@ -252,10 +253,10 @@ def test_advice_and_phase_transfer_clocks():
     got = clocks(Facts(received=D("2026-11-02"), status="plan-in-force", milestones=PATH,
                        transfer=(2028, "post16")))
     assert got["phase-transfer"] == [("2027-09-01", "2028-03-31", None)]
-    # still being assessed: the plan to come must name the school; a refusal ends it
+    # still being assessed: reg 18 amends a plan in force, and there is none yet
     got = clocks(Facts(received=D("2026-11-02"), status="assessing", milestones=PATH[:1],
                        transfer=(2027, "school")))
-    assert got["phase-transfer"] == [("2026-09-01", "2027-02-15", None)]
+    assert "phase-transfer" not in got
     refused = [E("assessment-decision", "2026-12-10", "agreed"),
                E("issue-decision", "2027-01-10", "refused")]
     got = clocks(Facts(received=D("2026-11-02"), status="refused", milestones=refused,

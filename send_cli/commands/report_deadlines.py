@@ -17,6 +17,8 @@ from send_cli.commands.common import (
     state,
 )
 
+MAX_WITHIN_DAYS = 3660  # ten years ahead, as 'report nightly --within'
+
 
 def register(app: typer.Typer) -> None:
     app.command("deadlines")(deadlines)
@@ -25,8 +27,9 @@ def register(app: typer.Typer) -> None:
 def deadlines(
     ctx: typer.Context,
     within: Annotated[int | None, typer.Option(
-        "--within", min=0, metavar="DAYS",
-        help="Only those due within DAYS days from today (missed ones included).")] = None,
+        "--within", min=0, max=MAX_WITHIN_DAYS, metavar="DAYS",
+        help=f"Only those due within DAYS days from today (missed ones included); 0 to "
+             f"{MAX_WITHIN_DAYS}.")] = None,
     breached: Annotated[bool, typer.Option(
         "--breached", help="Only those already missed.")] = False,
     officer: Annotated[str | None, typer.Option(
@@ -38,13 +41,16 @@ def deadlines(
 ) -> None:
     """Statutory deadlines due or missed, soonest first; days_left is negative
     when missed. A reg 10(4) exception is shown beside its deadline, which does
-    not move.
+    not move; an advice row names its source. A closed case is not listed, nor
+    a refused or ceased one except for the family's appeal window.
 
     Example: send-cli deadlines --within 7 --officer AO1
     """
+    from datetime import timedelta
+
     from send_cli import casework
     from send_cli.render import Col, emit, message
-    from send_cli.reports.deadlines import DEADLINE_KEYS, deadline_rows
+    from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows
 
     st = state(ctx)
     check_format(fmt)
@@ -64,9 +70,9 @@ def deadlines(
         rows = deadline_rows(session, today=today, within=within, breached=breached,
                              officer=officer)
         columns = [Col(k, justify="right") if k == "days_left" else Col(k)
-                   for k in DEADLINE_KEYS]
+                   for k in DEADLINE_COLUMNS]
         title = "Statutory deadlines missed" if breached else (
-            f"Statutory deadlines due by {today.fromordinal(today.toordinal() + within)}"
+            f"Statutory deadlines due by {today + timedelta(days=within)}"
             if within is not None else "Statutory deadlines")
         emit(counted(rows), columns, fmt=fmt, output=output, title=title, limit=limit,
              empty="No statutory deadlines due.")

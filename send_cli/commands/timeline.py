@@ -65,7 +65,9 @@ def case_transfer(
                                       "or post16 (by 31 March).", metavar="school|post16")],
 ) -> None:
     """Record a phase transfer due in a year (reg 18): the plan must be amended
-    naming the new setting by 15 February, or 31 March for post-16.
+    naming the new setting by 15 February, or 31 March for post-16. The clock
+    runs for a plan in force; on a case still being assessed it starts with
+    the final plan.
 
     Example: send-cli case transfer EHC-2026-00001 --year 2027 --kind school
     """
@@ -78,7 +80,13 @@ def case_transfer(
         case = casework.open_case(session, ref)
         timeline.set_transfer(session=session, case=case, year=year, kind=kind,
                               actor=st.settings.officer, now=st.settings.now)
-    message(f"{ref}: {kind} transfer in {year}; plan to be amended by {transfer_due(year, kind)}")
+        in_force = case.status == "plan-in-force"
+    due = transfer_due(year, kind)
+    if in_force:
+        message(f"{ref}: {kind} transfer in {year}; plan to be amended by {due}")
+    else:
+        message(f"{ref}: {kind} transfer in {year} recorded; its clock (plan amended by {due}) "
+                "starts when the final plan is made")
 
 
 def case_exception(
@@ -89,12 +97,15 @@ def case_exception(
                                       "years setting closed, c exceptional personal "
                                       "circumstances, d away from the area.",
                                       metavar="a|b|c|d")] = "c",
-    from_: Annotated[str | None, typer.Option("--from", help="When it began, YYYY-MM-DD.")
-                     ] = None,
-    to: Annotated[str | None, typer.Option("--to", help="When it ended, YYYY-MM-DD.")] = None,
+    from_: Annotated[str | None, typer.Option(
+        "--from", help="The first day closed, away or affected, YYYY-MM-DD.")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="The last day closed, away or affected, YYYY-MM-DD.")] = None,
 ) -> None:
     """Record a statutory exception to the time limits (reg 10(4)(a)-(d)). The
     deadline does not move; the exception is shown beside it and reported.
+    With both dates, (a) and (b) need a closure of 4 weeks or more, and (d)
+    an absence of 4 weeks or more within the 20 weeks, as the regulation says.
 
     Example: send-cli case exception EHC-2026-00001 --code d --reason "family abroad"
     --from 2026-12-01 --to 2027-01-10
@@ -164,14 +175,15 @@ def case_appeal(
 ) -> None:
     """Record a family's disagreement with a decision, and show the last day to
     appeal: the later of 2 months from the decision letter and 1 month from the
-    mediation certificate (Tribunal rules r20).
+    mediation certificate (Tribunal rules r20). When that day falls on a
+    weekend, a bank holiday, 25 December to 1 January or in August, the
+    Tribunal still accepts the appeal on the working day after (rule 12).
 
     Example: send-cli case appeal EHC-2026-00001 --decision-sent 2026-12-14
     --certificate 2027-01-20
     """
     from send_cli import casework, timeline
     from send_cli.render import data_line, message
-    from send_cli.rules.statutory import appeal_due
 
     st = state(ctx)
     sent = a_date(decision_sent, what="--decision-sent")
@@ -183,10 +195,13 @@ def case_appeal(
         appeal, _ = timeline.record_appeal(session=session, case=case, decision_sent=sent,
                                            certificate=cert, registered=reg,
                                            actor=st.settings.officer, now=st.settings.now)
-        last = appeal_due(appeal.decision_sent, appeal.certificate)
+        last, until = timeline.appeal_window(session, appeal)
         registered_on = appeal.registered
     if registered_on is not None:
         message(f"{ref}: appeal registered on {registered_on}")
+    elif until != last:
+        message(f"{ref}: last day to appeal; the Tribunal accepts it until {until} "
+                "(its rule 12)")
     else:
         message(f"{ref}: last day to appeal")
     data_line(last.isoformat())

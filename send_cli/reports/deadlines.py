@@ -11,10 +11,22 @@ from typing import Any
 from sqlalchemy import and_, case, literal, not_, or_, select
 from sqlmodel import Session
 
-from send_cli.models import Case, Deadline, Officer, TimeException
-from send_cli.rules.statutory import EXCEPTION_CLOCKS, FAMILY_WINDOWS
+from send_cli.models import Appeal, Case, Deadline, Officer, TimeException
+from send_cli.rules.statutory import (
+    EXCEPTION_CLOCKS,
+    FAMILY_WINDOWS,
+    advice_source,
+    appeal_note,
+)
 
 DEADLINE_KEYS = ("case_ref", "child", "milestone", "due", "days_left", "officer", "exception")
+# The contract's keys, then what tells two rows of one case apart: the
+# source of an advice request, and a note (an appeal window open past its
+# r20 day).
+DEADLINE_COLUMNS = DEADLINE_KEYS + ("source", "note")
+# A case that ended owes nothing more; a refused or ceased one keeps the
+# family's appeal window, which is still open to them.
+ENDED_STATUSES = ("closed", "ceased", "refused")
 
 
 def exception_text() -> Any:
@@ -29,15 +41,26 @@ def exception_text() -> Any:
     return case((Deadline.milestone.in_(EXCEPTION_CLOCKS), first), else_=None)
 
 
+def _certificate() -> Any:
+    """The mediation certificate of an appeal clock's decision letter."""
+    found = (select(Appeal.certificate)
+             .where(Appeal.case_id == Deadline.case_id, Appeal.decision_sent == Deadline.start)
+             .limit(1).scalar_subquery())
+    return case((Deadline.milestone == "appeal", found), else_=None)
+
+
 def _query(*, today: date, within: int | None, breached: bool, officer: str | None) -> Any:
     stmt = (select(Case.ref, Case.name, Deadline.milestone, Deadline.due, Officer.code,
-                   exception_text())
+                   exception_text(), Deadline.start, Deadline.detail, _certificate())
             .select_from(Deadline)
             .join(Case, Case.id == Deadline.case_id)
             .join(Officer, Officer.id == Case.officer_id)
             .where(Deadline.met_on.is_(None))
             # a family's window that has passed is over, not missed by the council
-            .where(not_(and_(Deadline.milestone.in_(FAMILY_WINDOWS), Deadline.due < today))))
+            .where(not_(and_(Deadline.milestone.in_(FAMILY_WINDOWS), Deadline.due < today)))
+            # the clocks of a case that ended are its history, not work to do
+            .where(or_(Case.status.not_in(ENDED_STATUSES),
+                       and_(Case.status != "closed", Deadline.milestone == "appeal"))))
     if breached:
         stmt = stmt.where(Deadline.due < today)
     if within is not None:
@@ -51,9 +74,12 @@ def deadline_rows(session: Session, *, today: date, within: int | None = None,
                   breached: bool = False, officer: str | None = None,
                   batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Open statutory deadlines: with WITHIN, those due on or before today +
-    WITHIN days (missed ones included); with BREACHED, only those missed."""
+    WITHIN days (missed ones included); with BREACHED, only those missed.
+    Rows carry DEADLINE_COLUMNS."""
     stmt = _query(today=today, within=within, breached=breached, officer=officer)
-    for ref, child, milestone, due, code, exc in session.execute(
+    for ref, child, milestone, due, code, exc, start, detail, certificate in session.execute(
             stmt.execution_options(yield_per=batch)):
         yield {"case_ref": ref, "child": child, "milestone": milestone, "due": due,
-               "days_left": (due - today).days, "officer": code, "exception": exc}
+               "days_left": (due - today).days, "officer": code, "exception": exc,
+               "source": advice_source(detail) if milestone == "advice" else None,
+               "note": appeal_note(start, certificate, due) if milestone == "appeal" else None}

@@ -14,13 +14,17 @@ Definitions (README 'timeline' section):
 - requests decided: decisions whether to assess made in the period; within
   6 weeks when on or before the 6-week date.
 - annual reviews due: review clocks whose last day falls in the period; on
-  time when the meeting was held on or before it.
+  time when the meeting was held on or before it. A case closed or a plan
+  ceased keeps the reviews that fell due before, met or missed (SEN2 counts
+  the reviews expected in the year).
 - review decisions: decisions after a review meeting made in the period;
   within 4 weeks of the meeting.
 - follow-ups: those due in the period; kept when done on or before the day
   they were due.
 - advice outstanding: asked for on or before the end of the period and not
-  received by then, per source (overdue: past its 6 weeks then).
+  received by then, per source (overdue: past its 6 weeks then); advice is
+  owed no more once the assessment or the plan was refused, the plan ceased
+  or the case closed by then.
 - caseload: open cases per officer, today.
 """
 
@@ -34,7 +38,15 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import Session
 
 from send_cli.casework import OPEN_STATUSES
-from send_cli.models import AdviceRequest, Case, Deadline, Followup, Officer, TimeException
+from send_cli.models import (
+    AdviceRequest,
+    Case,
+    Deadline,
+    Followup,
+    Milestone,
+    Officer,
+    TimeException,
+)
 from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, add_months
 
 
@@ -149,6 +161,21 @@ def _followups(session: Session, start: date, end: date) -> tuple[int, int]:
     return int(n or 0), int(k or 0)
 
 
+def _assessment_ended(end: date) -> Any:
+    """By END nothing more is owed on the advice: the council refused to
+    assess or to issue a plan on or after it was asked, the plan ceased, or
+    the case was closed."""
+    refused_or_ceased = exists().where(
+        Milestone.case_id == AdviceRequest.case_id,
+        Milestone.on >= AdviceRequest.requested, Milestone.on <= end,
+        or_(Milestone.kind == "ceased",
+            and_(Milestone.kind.in_(("assessment-decision", "issue-decision")),
+                 Milestone.outcome == "refused")))
+    closed = and_(Case.status == "closed",
+                  or_(Case.closed_on.is_(None), Case.closed_on <= end))
+    return or_(closed, refused_or_ceased)
+
+
 def _advice(session: Session, end: date) -> tuple[dict[str, int], dict[str, int]]:
     weeks = CLOCKS["advice"].length
     overdue_before = end - timedelta(weeks=weeks)  # due (requested + 6 weeks) before END
@@ -156,8 +183,9 @@ def _advice(session: Session, end: date) -> tuple[dict[str, int], dict[str, int]
         select(AdviceRequest.source, func.count(AdviceRequest.id),
                _count(AdviceRequest.requested < overdue_before))
         .join(Case, Case.id == AdviceRequest.case_id)
-        .where(Case.status != "closed", AdviceRequest.requested <= end,
-               or_(AdviceRequest.received.is_(None), AdviceRequest.received > end))
+        .where(AdviceRequest.requested <= end,
+               or_(AdviceRequest.received.is_(None), AdviceRequest.received > end),
+               ~_assessment_ended(end))
         .group_by(AdviceRequest.source)).all()
     outstanding = dict.fromkeys(ADVICE_SOURCES, 0)
     overdue = dict.fromkeys(ADVICE_SOURCES, 0)

@@ -15,17 +15,27 @@ Date arithmetic, in one place:
   (reg 13(1)(a)) counts the day of service as day 1, so the 15th day is the
   draft date + 14 days. Calendar days: the regulation does not say working
   days (research/statutory.md, section 6).
-- N months after D is the same day of the month N months on; when that month
-  is too short, its last day: 31 August + 6 months = 28 (29) February;
-  29 February 2028 + 12 months = 28 February 2029; 31 January + 1 month =
-  28 February (29 in a leap year). This is the "corresponding date" rule the
-  courts apply to calendar months (Dodds v Walker [1980]).
+- Months, two readings, as the law words them:
+  - "within N months after" / "from" a day (the Tribunal's r20(1)(c)) leaves
+    that day out: the limit is the corresponding date N months on, or the
+    month's last day when it is too short: a letter of 31 December is
+    appealed by 28 (29) February; this is the corresponding-date rule the
+    courts apply to calendar months (Dodds v Walker [1981] 1 WLR 1061).
+  - "the period of 12 months starting with" a day (CFA s44(1), the annual
+    review) counts that day as the period's first, like "beginning with"
+    in reg 13(1)(a): it ends the day before the corresponding date, so a
+    plan made on 15 March 2027 is reviewed by 14 March 2028 and one made
+    on 1 March 2027 by 29 February 2028. When the corresponding date does
+    not exist the period ends on the last day of that month: a plan made on
+    29 February 2024 is reviewed by 28 February 2025. The under-fives'
+    interval (the council's setting) stands in for s44's 12 months and is
+    read the same way.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -58,6 +68,15 @@ EXCEPTION_CODES: dict[str, str] = {
     "d": "the family or young person away from the area for 4 weeks or more",
 }
 DEFAULT_EXCEPTION_CODE = "c"
+# What reg 10(4) asks of each exception's dates (both given, both days
+# counted): (a) and (b) a school or setting "closed for a continuous period
+# of not less than 4 weeks"; (d) the family "absent from the area for a
+# continuous period of not less than 4 weeks during that time period", so
+# 4 weeks of it inside the time limit. (c) has no length.
+EXCEPTION_MIN_DAYS = {"a": 28, "b": 28, "d": 28}
+EXCEPTION_AWAY = {"a": "the school or post-16 institution closed",
+                  "b": "the early years setting closed",
+                  "d": "the family or young person away from the area"}
 
 UNDER5_SETTING = "under5_review_months"  # the key in the settings table
 DEFAULT_UNDER5_MONTHS = 12
@@ -73,7 +92,7 @@ class Clock:
     length: int
     unit: str  # weeks | days | months | fixed (a calendar date in the year)
     basis: str
-    inclusive: bool = False  # "beginning with" the start day: the start is day 1
+    inclusive: bool = False  # "beginning/starting with" the start day: it is day 1
 
 
 CLOCKS: dict[str, Clock] = {c.name: c for c in (
@@ -91,7 +110,8 @@ CLOCKS: dict[str, Clock] = {c.name: c for c in (
     Clock("advice", "the day the advice was asked for", 6, "weeks",
           "SEND Regs 2014 reg 8(1): advice within 6 weeks of the request for it"),
     Clock("annual-review", "the final plan, then the last review meeting", 12, "months",
-          "CFA 2014 s44(1): review within 12 months of the plan, then of the last review"),
+          "CFA 2014 s44(1): review in the 12 months starting with the day the plan was "
+          "made, then with the day of the last review", inclusive=True),
     Clock("review-decision", "the review meeting", 4, "weeks",
           "SEND Regs 2014 reg 20 (reg 21 if not at school): maintain, amend or cease"),
     Clock("amended-plan", "the amendment notice (review-decision amend)", 8, "weeks",
@@ -119,12 +139,27 @@ TRANSFER_CLOCK_START = (9, 1)
 
 # -- arithmetic ------------------------------------------------------------
 def add_months(day: date, months: int) -> date:
-    """The same day of the month MONTHS later (or earlier); the month's last
-    day when it is too short: add_months(2028-02-29, 12) == 2029-02-28."""
+    """The corresponding date MONTHS later (or earlier): the same day of the
+    month, or the month's last day when it is too short:
+    add_months(2028-02-29, 12) == 2029-02-28."""
     index = day.year * 12 + (day.month - 1) + months
     year, month0 = divmod(index, 12)
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(day.day, last))
+
+
+def period_end(start: date, months: int) -> date:
+    """The last day of a period of MONTHS months starting with START (START
+    is its first day): the day before the corresponding date, or the last
+    day of the month when there is no corresponding date.
+    period_end(2027-03-15, 12) == 2028-03-14; period_end(2024-02-29, 12) ==
+    2025-02-28; period_end(2027-03-01, 12) == 2028-02-29."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month0 = divmod(index, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    if start.day > last:
+        return date(year, month0 + 1, last)
+    return date(year, month0 + 1, start.day) - timedelta(days=1)
 
 
 def due_after(clock: Clock, start: date, *, length: int | None = None) -> date:
@@ -135,7 +170,7 @@ def due_after(clock: Clock, start: date, *, length: int | None = None) -> date:
     if clock.unit == "days":
         return start + timedelta(days=n - 1 if clock.inclusive else n)
     if clock.unit == "months":
-        return add_months(start, n)
+        return period_end(start, n) if clock.inclusive else add_months(start, n)
     raise ValueError(f"clock {clock.name} has no length from a start day")
 
 
@@ -156,6 +191,10 @@ def appeal_due(decision_sent: date, certificate: date | None) -> date:
     if certificate is not None:
         due = max(due, due_after(CLOCKS["appeal-certificate"], certificate))
     return due
+
+
+RULE_12 = ("Tribunal Procedure (HESC) Rules 2008 r12: a limit ending on a non-working day, "
+           "from 25 December to 1 January, or in August runs to the next working day after")
 
 
 def tribunal_in_time_until(due: date, is_working_day: Callable[[date], bool]) -> date:
@@ -207,6 +246,11 @@ class Facts:
     transfer: tuple[int, str] | None = None  # year, kind
     under5_months: int = DEFAULT_UNDER5_MONTHS
     is_working_day: Callable[[date], bool] | None = None  # for the Tribunal's rule 12
+    closed_on: date | None = None  # the day the case was closed
+    # review cycles whose interval is settled (met, or of a case that has
+    # ended), as stored: start -> due. They keep the interval they ran under
+    # when the under-fives setting changes later.
+    reviews_kept: Mapping[date, date] = field(default_factory=dict)
 
 
 @dataclass
@@ -230,8 +274,11 @@ def _weeks_row(name: str, start: date, what: str) -> ClockRow:
 
 def case_clocks(facts: Facts) -> list[ClockRow]:
     """Every statutory clock of a case, met or not, worked out from its
-    milestones. A closed case keeps only the clocks it met; a ceased plan
-    keeps its met clocks and any appeal window."""
+    milestones. When the case ends (the plan ceased, the case closed) the
+    clocks that fell due before it stay as they stood, so a review missed
+    stays missed in the figures, and the rest go; a ceased plan keeps its
+    appeal windows (a cessation can be appealed). Advice is owed no more
+    once the assessment or the plan is refused either."""
     rows: list[ClockRow] = []
     ms = list(facts.milestones)
 
@@ -274,28 +321,52 @@ def case_clocks(facts: Facts) -> list[ClockRow]:
             rows.append(row)
 
     # the plan in force: reviews, decisions, amendments (CFA s44, regs 20-22)
-    ceased = first("ceased")
     if final is not None:
         rows.extend(_review_clocks(facts, ms, final))
-    # a phase transfer is owed by a plan in force, or by the plan to come
-    if facts.transfer is not None and (final is not None or facts.status in (
-            "requested", "assessing", "drafting")):
-        rows.append(_transfer_clock(facts.transfer, ms))
+        # reg 18 amends the plan in force: a case still being assessed has
+        # no plan to amend, so no transfer clock until its final plan
+        if facts.transfer is not None:
+            rows.append(_transfer_clock(facts.transfer, ms))
 
+    ended = case_end(facts)
     for source, requested, received in facts.advice:
         row = _weeks_row("advice", requested, f"{source} advice asked for on")
         row.detail = f"{source}: 6 weeks from the request for advice on {requested.isoformat()}"
         row.met_on = received
+        until = advice_end(facts, requested)
+        if received is None and until is not None and row.due >= until:
+            continue  # owed no more once the assessment ended
         rows.append(row)
 
     for sent, certificate, registered in facts.appeals:
         rows.append(_appeal_clock(sent, certificate, registered, facts.is_working_day))
 
-    if facts.status == "closed":
-        rows = [r for r in rows if r.met_on is not None]
-    elif ceased is not None or facts.status == "ceased":
-        rows = [r for r in rows if r.met_on is not None or r.milestone == "appeal"]
+    if ended is not None:
+        ceased = facts.status != "closed"
+        rows = [r for r in rows if r.met_on is not None or r.due < ended
+                or (ceased and r.milestone == "appeal")]
     return rows
+
+
+def case_end(facts: Facts) -> date | None:
+    """The day the case's clocks stop: the plan ceased or the case closed
+    (a case closed on an unknown day keeps only the clocks it met)."""
+    ends = [m.on for m in facts.milestones if m.kind == "ceased"]
+    if facts.status == "closed":
+        ends.append(facts.closed_on or date.min)
+    return min(ends, default=None)
+
+
+def advice_end(facts: Facts, requested: date) -> date | None:
+    """The day nothing more is owed on advice asked for on REQUESTED (reg 8
+    advice is for the assessment): a refusal to assess or to issue a plan on
+    or after it, the plan ceased, or the case closed."""
+    ends = [m.on for m in facts.milestones if m.on >= requested and m.outcome == "refused"
+            and m.kind in ("assessment-decision", "issue-decision")]
+    ended = case_end(facts)
+    if ended is not None:
+        ends.append(ended)
+    return min(ends, default=None)
 
 
 def _review_clocks(facts: Facts, ms: list[Event], final: Event) -> list[ClockRow]:
@@ -304,12 +375,14 @@ def _review_clocks(facts: Facts, ms: list[Event], final: Event) -> list[ClockRow
     anchor, anchor_what = final.on, "the final plan of"
 
     def open_review(start: date, what: str) -> ClockRow:
-        months = review_months(facts.dob, start, facts.under5_months)
+        months = _review_interval(start, facts.reviews_kept.get(start))
+        if months is None:
+            months = review_months(facts.dob, start, facts.under5_months)
         basis = review.basis if months == 12 else (
             f"{review.basis}; council setting for under-fives: every {months} months "
             "(SEND Code of Practice 9.178)")
-        return ClockRow("annual-review", start, add_months(start, months), basis,
-                        detail=f"{months} months from {what} {start.isoformat()}",
+        return ClockRow("annual-review", start, due_after(review, start, length=months), basis,
+                        detail=f"{months} months starting with {what} {start.isoformat()}",
                         post_plan=True)
 
     cycle = open_review(anchor, anchor_what)
@@ -358,6 +431,15 @@ def _review_clocks(facts: Facts, ms: list[Event], final: Event) -> list[ClockRow
     return rows
 
 
+def _review_interval(start: date, due: date | None) -> int | None:
+    """The months (1 to 12) of a review cycle from START stored as due on
+    DUE, or None when no interval gives that day."""
+    if due is None:
+        return None
+    return next((n for n in range(1, 13)
+                 if due_after(CLOCKS["annual-review"], start, length=n) == due), None)
+
+
 def _transfer_clock(transfer: tuple[int, str], ms: list[Event]) -> ClockRow:
     year, kind = transfer
     clock = CLOCKS[f"phase-transfer-{kind}"]
@@ -379,15 +461,41 @@ def _appeal_clock(sent: date, certificate: date | None, registered: date | None,
         by_cert = due_after(CLOCKS["appeal-certificate"], certificate)
         detail += (f"; 1 month from the mediation certificate of {certificate.isoformat()} "
                    f"({by_cert.isoformat()})")
+    # the window closes on the last day the Tribunal accepts an appeal in
+    # time: the r20 day, moved on by its rule 12 (a weekend, a bank holiday,
+    # 25 December to 1 January, August)
     due = appeal_due(sent, certificate)
     if is_working_day is not None:
         until = tribunal_in_time_until(due, is_working_day)
         if until != due:
             detail += f"; the Tribunal still accepts it on {until.isoformat()} (rule 12)"
+            basis += f"; {RULE_12}"
+            due = until
     return ClockRow("appeal", sent, due, basis, met_on=registered, detail=detail)
 
 
+def appeal_note(sent: date, certificate: date | None, closes: date) -> str | None:
+    """For a deadline row: the r20 last day when the window stays open
+    beyond it (CLOSES), or None."""
+    last = appeal_due(sent, certificate)
+    if last == closes:
+        return None
+    return f"last day {last.isoformat()} (r20), in time to {closes.isoformat()} (r12)"
+
+
+def advice_source(detail: str | None) -> str | None:
+    """The source named by an advice clock's detail (see case_clocks)."""
+    source = (detail or "").partition(":")[0]
+    return source if source in ADVICE_SOURCES else None
+
+
 # -- what may be recorded when ---------------------------------------------
+# How a step is named when a later one is refused for coming before it.
+_STEP_NAMES = {"final-plan": "the final plan", "annual-review": "the review meeting",
+               "review-decision": "the last review decision",
+               "amended-plan": "the amended plan"}
+
+
 def milestone_problem(kind: str, on: date, outcome: str | None, *, received: date,
                       status: str, milestones: Sequence[Event]) -> tuple[str, str] | None:
     """Why KIND on ON cannot be recorded after MILESTONES, as (error kind,
@@ -460,18 +568,21 @@ def milestone_problem(kind: str, on: date, outcome: str | None, *, received: dat
     meeting, decision = latest("annual-review"), latest("review-decision")
     meetings = sum(1 for m in ms if m.kind == "annual-review")
     decisions = sum(1 for m in ms if m.kind == "review-decision")
+    last = ms[-1]  # the plan's latest step: the final plan or what followed it
     if kind == "annual-review":
         if meetings > decisions and meeting is not None:
             return ("rule", f"the review meeting of {meeting.on} has no review-decision yet; "
                             "record it first")
-        if meeting is not None:
-            return after(meeting, "the last review meeting", strictly=True)
-        return after(final, "the final plan", strictly=True)
+        # a review looks at the plan as the last review left it: after its
+        # decision (and any amended plan), never in between
+        return after(last, _STEP_NAMES.get(last.kind, f"the {last.kind}"), strictly=True)
     if kind == "review-decision":
         if meeting is None or meetings == decisions:
             return ("rule", "review-decision needs an annual-review meeting awaiting a "
                             "decision; record the annual-review first")
-        return after(meeting, "the review meeting")
+        # on the day of the meeting or later, and not before a step already
+        # recorded after the meeting (an amended plan of the previous review)
+        return after(last, _STEP_NAMES.get(last.kind, f"the {last.kind}"))
     if kind == "amended-plan":
         amended = latest("amended-plan")
         if decision is None or decision.outcome != "amend":
@@ -484,6 +595,30 @@ def milestone_problem(kind: str, on: date, outcome: str | None, *, received: dat
         last = ms[-1]
         return after(last, f"the {last.kind}")
     raise ValueError(f"unknown milestone {kind}")
+
+
+def exception_problem(code: str, from_date: date, to_date: date, *, received: date,
+                      limit: date) -> str | None:
+    """Why a reg 10(4) exception CODE from FROM_DATE to TO_DATE (both days
+    counted) cannot be, or None: (a), (b) and (d) need 4 weeks or more, and
+    (d)'s 4 weeks fall within the time limit (from RECEIVED to LIMIT, the
+    20 weeks: the longest limit the exceptions excuse)."""
+    need = EXCEPTION_MIN_DAYS.get(code)
+    if need is None:
+        return None
+    dates = f"{from_date} to {to_date}"
+    days = (to_date - from_date).days + 1
+    what = EXCEPTION_AWAY[code]
+    if days < need:
+        return (f"exception ({code}) needs {what} for a continuous period of not less than "
+                f"4 weeks (reg 10(4)({code})); {dates} is {days} days")
+    if code == "d":
+        inside = (min(to_date, limit) - max(from_date, received)).days + 1
+        if inside < need:
+            return (f"exception (d) needs {what} for not less than 4 weeks during the time "
+                    f"limit (reg 10(4)(d)); {dates} has {max(inside, 0)} days between the "
+                    f"request of {received} and the 20-week limit of {limit}")
+    return None
 
 
 def status_after(kind: str, outcome: str | None, status: str) -> str:

@@ -1,7 +1,12 @@
-"""The council's figures (DOMAIN.md, seed 004, the SEN2 return), counted in
-SQL from the stored statutory clocks (the deadlines table), the follow-ups,
-the advice requests and the cases. Every figure is an aggregate query; no
-case is looked at one by one.
+"""The council's figures (DOMAIN.md, seed 004, the SEN2 return). The
+counts of follow-ups, statutory clocks met and reviews due are kept by the
+store per day, and open cases per officer, as the work is recorded
+(triggers of migration 0005, send_cli/models/kpi.py): a figure for a period
+adds up its days, so it costs the same on England's store as on a county's.
+What is left is counted from the rows that hold it: the plans under a
+reg 10(4) exception (from the few cases that have one) and the advice
+outstanding (from the advice not yet received). No case is looked at one by
+one.
 
 Definitions (README 'timeline' section):
 - plans issued: final plans made in the period (the final-plan clock met in
@@ -37,14 +42,14 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import Session
 
-from send_cli.casework import OPEN_STATUSES
 from send_cli.models import (
     AdviceRequest,
     Case,
     Deadline,
-    Followup,
+    KpiDay,
     Milestone,
     Officer,
+    OfficerCaseload,
     TimeException,
 )
 from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, add_months
@@ -62,12 +67,6 @@ def pct(part: int | None, whole: int | None) -> float | None:
 def default_period(today: date) -> tuple[date, date]:
     """The twelve months up to and including TODAY."""
     return add_months(today, -12) + timedelta(days=1), today
-
-
-def _days(later: Any, earlier: Any, dialect: str) -> Any:
-    if dialect == "sqlite":
-        return func.julianday(later) - func.julianday(earlier)
-    return later - earlier  # PostgreSQL: date - date is a number of days
 
 
 def _month(day: Any, dialect: str) -> Any:
@@ -92,29 +91,35 @@ def _count(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _kept(session: Session, metric: str, start: date, end: date) -> tuple[int, int, int]:
+    """(n, ok, days) of METRIC over the days START..END, from the counts the
+    store keeps (send_cli/models/kpi.py)."""
+    n, ok, days = session.execute(
+        select(func.coalesce(func.sum(KpiDay.n), 0), func.coalesce(func.sum(KpiDay.ok), 0),
+               func.coalesce(func.sum(KpiDay.days), 0))
+        .where(KpiDay.metric == metric, KpiDay.day >= start, KpiDay.day <= end)).one()
+    return int(n), int(ok), int(days)
+
+
 def _met_in(session: Session, milestone: str, start: date, end: date) -> tuple[int, int]:
     """(clocks of MILESTONE met in the period, of which on time)."""
-    n, on_time = session.execute(
+    n, ok, _ = _kept(session, f"met:{milestone}", start, end)
+    return n, ok
+
+
+def _plans(session: Session, start: date, end: date) -> dict[str, Any]:
+    n, within, days = _kept(session, "met:final-plan", start, end)
+    # The plans under an exception, from the few cases that have one.
+    with_exc, within_with_exc = (int(x or 0) for x in session.execute(
         select(func.count(Deadline.id), _count(_on_time()))
-        .where(Deadline.milestone == milestone, Deadline.met_on >= start,
-               Deadline.met_on <= end)).one()
-    return int(n or 0), int(on_time or 0)
-
-
-def _plans(session: Session, start: date, end: date, dialect: str) -> dict[str, Any]:
-    has_exc = _has_exception()
-    on_time = _on_time()
-    n, within, with_exc, within_excl, days = session.execute(
-        select(func.count(Deadline.id), _count(on_time), _count(has_exc),
-               _count(and_(~has_exc, on_time)),
-               func.sum(_days(Deadline.met_on, Deadline.start, dialect)))
-        .where(Deadline.milestone == "final-plan", Deadline.met_on >= start,
-               Deadline.met_on <= end)).one()
-    n, within, with_exc, within_excl = (int(x or 0) for x in (n, within, with_exc, within_excl))
+        .where(Deadline.case_id.in_(select(TimeException.case_id).distinct()),
+               Deadline.milestone == "final-plan", Deadline.met_on >= start,
+               Deadline.met_on <= end, _has_exception())).one())
     avg = None
     if n:
-        avg = float((Decimal(str(days)) / n / 7).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        avg = float((Decimal(days) / n / 7).quantize(Decimal("0.1"), ROUND_HALF_UP))
     excl = n - with_exc
+    within_excl = within - within_with_exc
     return {
         "plans_issued": n,
         "plans_within_20_weeks": within,
@@ -128,11 +133,10 @@ def _plans(session: Session, start: date, end: date, dialect: str) -> dict[str, 
 
 
 def _by_month(session: Session, start: date, end: date, dialect: str) -> list[dict[str, Any]]:
-    month = _month(Deadline.met_on, dialect)
+    month = _month(KpiDay.day, dialect)
     found = {m: (int(n), int(w)) for m, n, w in session.execute(
-        select(month, func.count(Deadline.id), _count(_on_time()))
-        .where(Deadline.milestone == "final-plan", Deadline.met_on >= start,
-               Deadline.met_on <= end)
+        select(month, func.sum(KpiDay.n), func.sum(KpiDay.ok))
+        .where(KpiDay.metric == "met:final-plan", KpiDay.day >= start, KpiDay.day <= end)
         .group_by(month))}
     out = []
     day = date(start.year, start.month, 1)
@@ -146,19 +150,15 @@ def _by_month(session: Session, start: date, end: date, dialect: str) -> list[di
 
 
 def _reviews_due(session: Session, start: date, end: date) -> tuple[int, int]:
-    n, on_time = session.execute(
-        select(func.count(Deadline.id), _count(_on_time()))
-        .where(Deadline.milestone == "annual-review", Deadline.due >= start,
-               Deadline.due <= end)).one()
-    return int(n or 0), int(on_time or 0)
+    n, ok, _ = _kept(session, "due:annual-review", start, end)
+    return n, ok
 
 
 def _followups(session: Session, start: date, end: date) -> tuple[int, int]:
-    kept = and_(Followup.done_at.is_not(None), func.date(Followup.done_at) <= Followup.due)
-    n, k = session.execute(
-        select(func.count(Followup.id), _count(kept))
-        .where(Followup.due >= start, Followup.due <= end)).one()
-    return int(n or 0), int(k or 0)
+    """Follow-ups due in the period, and those kept (done on or before the
+    day due, by the UTC date of their settling)."""
+    n, ok, _ = _kept(session, "followups", start, end)
+    return n, ok
 
 
 def _assessment_ended(end: date) -> Any:
@@ -196,13 +196,13 @@ def _advice(session: Session, end: date) -> tuple[dict[str, int], dict[str, int]
 
 
 def _caseload(session: Session) -> dict[str, int]:
-    n = func.count(Case.id)
+    """Open cases (any status but closed) per officer who is active or still
+    holds some, from the counts the store keeps."""
+    n = func.coalesce(OfficerCaseload.open_cases, 0)
     rows = session.execute(
         select(Officer.code, n)
-        .select_from(Officer)
-        .outerjoin(Case, and_(Case.officer_id == Officer.id, Case.status.in_(OPEN_STATUSES)))
-        .group_by(Officer.code, Officer.active)
-        .having(or_(Officer.active, n > 0))
+        .outerjoin(OfficerCaseload, OfficerCaseload.officer_id == Officer.id)
+        .where(or_(Officer.active, n > 0))
         .order_by(Officer.code)).all()
     return {code: int(count) for code, count in rows}
 
@@ -213,7 +213,7 @@ def kpi(session: Session, *, start: date, end: date, today: date) -> dict[str, A
     dialect = session.get_bind().dialect.name
     figures: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(),
                                "as_at": today.isoformat()}
-    figures.update(_plans(session, start, end, dialect))
+    figures.update(_plans(session, start, end))
     decided, decided_in_time = _met_in(session, "assessment-decision", start, end)
     figures.update({"requests_decided": decided,
                     "requests_decided_within_6_weeks": decided_in_time,

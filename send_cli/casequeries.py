@@ -123,15 +123,45 @@ def followup_rows(session: Session, *, case_id: int | None = None, officer: str 
                "status": "open" if done_at is None else "done", "done_at": local(done_at)}
 
 
-def audit_rows(session: Session, *, case_ref: str | None = None,
+def audit_rows(session: Session, *, case_ref: str | None = None, objects: bool = False,
                batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """The audit trail, oldest first. before and after are the stored JSON
+    text (for a table or CSV), or with OBJECTS the values themselves (JSON)."""
     stmt = select(AuditEntry).order_by(AuditEntry.id)
     if case_ref is not None:
         stmt = stmt.where(AuditEntry.case_ref == case_ref)
+    value = audit_value if objects else (lambda text: text)
     for entry in session.execute(stmt.execution_options(yield_per=batch)).scalars():
         yield {"at": local(entry.at), "officer": entry.officer, "action": entry.action,
                "case_ref": entry.case_ref, "entity": entry.entity,
-               "entity_id": entry.entity_id, "before": entry.before, "after": entry.after}
+               "entity_id": entry.entity_id, "before": value(entry.before),
+               "after": value(entry.after)}
+
+
+def audit_value(text: str | None) -> Any:
+    """A stored before/after value as the object it holds (text that is not
+    JSON, from some older entry, stays text)."""
+    if text is None:
+        return None
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def check_audit_ref(session: Session, ref: str) -> None:
+    """NotFound unless REF is a case, or names entries of the audit trail."""
+    from send_cli.casework import get_case
+    from send_cli.errors import NotFound
+
+    try:
+        get_case(session, ref)
+    except NotFound:
+        if session.scalar(select(AuditEntry.id).where(AuditEntry.case_ref == ref)
+                          .limit(1)) is None:
+            raise
 
 
 def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:

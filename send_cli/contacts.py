@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from send_cli.audit import record
-from send_cli.casework import open_case
+from send_cli.casework import check_text, open_case
 from send_cli.errors import BadInput, NotFound, RuleViolation
 from send_cli.models import Case, Contact, Followup, Officer
 from send_cli.rules import followups as promises
+from send_cli.settings import LONDON
 from send_cli.workdays import Calendar
+
+SUMMARY_MAX = 4000
+NOTE_MAX = 2000
 
 
 def _acting_officer(session: Session, actor: str, case: Case) -> int:
@@ -28,6 +32,7 @@ def log_contact(*, session: Session, cal: Calendar, case_ref: str, channel: str,
     if at > now:
         raise BadInput(f"--at {at:%Y-%m-%dT%H:%M} is in the future; use {now:%Y-%m-%dT%H:%M} "
                        "or earlier")
+    check_text(summary, what="summary", max_len=SUMMARY_MAX, lines=True)
     case = open_case(session, case_ref)
     contact = Contact(case_id=case.id, at=at, channel=channel, direction=direction,
                       party=party, summary=summary,
@@ -35,7 +40,6 @@ def log_contact(*, session: Session, cal: Calendar, case_ref: str, channel: str,
     session.add(contact)
     session.flush()
     created: Followup | None = None
-    settled: Followup | None = None
     owed = promises.owed(channel, at, cal) if direction == "in" else None
     if owed is not None:
         kind, due = owed
@@ -43,35 +47,75 @@ def log_contact(*, session: Session, cal: Calendar, case_ref: str, channel: str,
                            contact_id=contact.id, created_at=now)
         session.add(created)
         session.flush()
-    kinds = promises.settles(channel, direction, party)
-    if kinds:
-        settled = session.execute(
-            select(Followup).where(Followup.case_id == case.id, Followup.kind.in_(kinds),
-                                   Followup.done_at.is_(None))
-            .order_by(Followup.due, Followup.id).limit(1)).scalars().first()
-        if settled is not None:
-            settled.done_at = at
-            settled.done_by = actor
-            settled.note = f"settled by contact {contact.id}"
-            session.add(settled)
+    settled = _settle(session, case, channel=channel, direction=direction, party=party,
+                      at=at, actor=actor, contact=contact)
+    settled_before = settled_after = None
+    if settled is not None:
+        settled_before = {"id": settled.id, "kind": settled.kind, "status": "open",
+                          "done_at": None}
+        settled_after = {"id": settled.id, "kind": settled.kind, "status": "done",
+                         "done_at": settled.done_at, "note": settled.note}
     record(session, officer=actor, now=now, action="contact.log", entity="contact",
            entity_id=contact.id, case_ref=case.ref,
+           before=None if settled is None else {"followup_settled": settled_before},
            after={"at": at, "channel": channel, "direction": direction, "party": party,
                   "summary": summary,
                   "followup_created": None if created is None else
                   {"id": created.id, "kind": created.kind, "due": created.due},
-                  "followup_settled": None if settled is None else settled.id})
+                  "followup_settled": settled_after})
     return contact, created, settled
+
+
+def _settle(session: Session, case: Case, *, channel: str, direction: str, party: str,
+            at: datetime, actor: str, contact: Contact) -> Followup | None:
+    """The follow-up an outgoing CONTACT settles, marked done at its moment:
+    the oldest open one of a kind it settles, owed to the same party (the
+    family counted as one), and already owed at AT (a call logged with an
+    earlier --at cannot answer a message that came after it)."""
+    kinds = promises.settles(channel, direction)
+    if not kinds:
+        return None
+    group = promises.party_group(party)
+    rows = session.execute(
+        select(Followup, Contact.party, Contact.at)
+        .outerjoin(Contact, Contact.id == Followup.contact_id)
+        .where(Followup.case_id == case.id, Followup.kind.in_(kinds),
+               Followup.done_at.is_(None))).all()
+    owed = []
+    for followup, their_party, their_at in rows:
+        if promises.owed_to(followup.kind, their_party) != group:
+            continue
+        # owed since the message came, or since it was made (a decision's
+        # outcome call, an escalation)
+        since = _aware(their_at if followup.contact_id is not None else followup.created_at)
+        if since <= at:
+            owed.append((since, followup.id, followup))
+    if not owed:
+        return None
+    settled = min(owed, key=lambda o: (o[0], o[1]))[2]
+    settled.done_at = at
+    settled.done_by = actor
+    settled.note = f"settled by contact {contact.id}"
+    session.add(settled)
+    return settled
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as an aware date-time (a naive one is UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def followup_done(*, session: Session, followup_id: int, note: str | None, actor: str,
                   now: datetime) -> Followup:
-    followup = session.get(Followup, followup_id)
+    # ids are 32-bit on PostgreSQL: a larger one is asked of nobody
+    followup = session.get(Followup, followup_id) if 0 < followup_id < 2**31 else None
     if followup is None:
         raise NotFound(f"no follow-up {followup_id}", hint="See 'send-cli followup list'.")
     if followup.done_at is not None:
-        raise RuleViolation(f"follow-up {followup_id} was already done on "
-                            f"{followup.done_at:%Y-%m-%d}")
+        done_on = _aware(followup.done_at).astimezone(LONDON)
+        raise RuleViolation(f"follow-up {followup_id} was already done on {done_on:%Y-%m-%d}")
+    if note is not None:
+        check_text(note, what="note", max_len=NOTE_MAX, lines=True)
     case = session.get(Case, followup.case_id)
     followup.done_at = now
     followup.done_by = actor
@@ -79,7 +123,8 @@ def followup_done(*, session: Session, followup_id: int, note: str | None, actor
     session.add(followup)
     record(session, officer=actor, now=now, action="followup.done", entity="followup",
            entity_id=followup_id, case_ref=case.ref if case else None,
-           before={"status": "open"}, after={"status": "done", "note": note})
+           before={"kind": followup.kind, "status": "open", "done_at": None},
+           after={"kind": followup.kind, "status": "done", "done_at": now, "note": note})
     return followup
 
 

@@ -66,9 +66,15 @@ RETENTION_AFTER_CLOSE = SettingSpec(
     "years a closed case's personal data is kept after it closed, at least", 0, 100)
 RETENTION_SETTINGS = (RETENTION_AGE, RETENTION_AFTER_CLOSE)
 
-# Keys of audit values that hold a child's personal data or free text about it.
+# Keys of audit values that hold a child's personal data or free text about it
+# ("declarations": the decision's "member: interest" lines).
 PERSONAL_KEYS = frozenset({"name", "child", "dob", "setting", "summary", "note", "notes",
-                           "reason", "close_reason", "interest", "detail", "text"})
+                           "reason", "close_reason", "interest", "declarations", "detail",
+                           "text"})
+# A free text of the case shorter than this is erased from the audit trail
+# only where it is a whole value: as a part of other values it would take
+# ordinary words with it ("ok" in "booked").
+SHORTEST_PART = 4
 
 
 def retention_end(*, dob: date | None, closed_on: date, age: int, after_close: int) -> date:
@@ -126,12 +132,21 @@ def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Eras
 
     personal = [v for v in (case.name, case.setting, case.close_reason,
                             case.dob.isoformat() if case.dob else None) if v]
+    texts = _free_texts(session, case.id)
+    secure = None
+    if session.get_bind().dialect.name == "sqlite":
+        # what the updates below replace is overwritten on disk, not left
+        # in the free space of the file's pages
+        conn = session.connection()
+        secure = conn.exec_driver_sql("PRAGMA secure_delete").scalar()
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
     case.name = ERASED
     case.dob = None
     case.setting = None
     case.close_reason = None
     case.erased_at = now
     session.add(case)
+
     def blank(model: Any, **values: Any) -> int:
         done: Any = session.execute(update(model).where(col(model.case_id) == case.id)
                                     .values(**values))
@@ -141,7 +156,10 @@ def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Eras
     followups = blank(Followup, note=None, reason=None)
     others = (blank(Decision, reason=ERASED) + blank(Declaration, interest=ERASED)
               + blank(TimeException, reason=ERASED) + blank(Deadline, detail=None))
-    scrubbed = _scrub_audit(session, ref, personal)
+    scrubbed = _scrub_audit(session, ref, personal, texts)
+    session.flush()
+    if secure is not None:
+        session.connection().exec_driver_sql(f"PRAGMA secure_delete = {int(secure)}")
     record(session, officer=actor, now=now, action="case.erase", entity="case",
            entity_id=ref, case_ref=ref,
            after={"erased": True, "contacts": contacts, "followups": followups,
@@ -149,12 +167,43 @@ def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Eras
     return Erased(contacts, followups, others, scrubbed)
 
 
-def _scrub_audit(session: Session, ref: str, personal: list[str]) -> int:
+def _free_texts(session: Session, case_id: Any) -> list[str]:
+    """Every free text stored about the case, so that the audit trail's copies
+    of it are found under any key (e.g. a decision's declarations)."""
+    texts: list[str] = []
+    for column, owner in ((Contact.summary, Contact.case_id), (Followup.note, Followup.case_id),
+                          (Followup.reason, Followup.case_id), (Decision.reason, Decision.case_id),
+                          (Declaration.interest, Declaration.case_id),
+                          (TimeException.reason, TimeException.case_id)):
+        texts += [t for t in session.execute(select(column).where(owner == case_id)
+                                             .distinct()).scalars() if t and t != ERASED]
+    return texts
+
+
+def checkpoint(store: Any) -> bool:
+    """After an erasure, copy the store's write-ahead log into the file and
+    empty it, so the erased values are in neither (SQLite; a no-op elsewhere).
+    False when another connection's reading kept part of the log."""
+    if not store.is_sqlite:
+        return True
+    with store.engine.connect() as conn:
+        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        conn.rollback()
+    return busy is None or not busy[0]
+
+
+def _scrub_audit(session: Session, ref: str, personal: list[str], texts: list[str]) -> int:
+    """Scrub the case's audit entries: PERSONAL (its name, date of birth,
+    setting) wherever they appear; its free TEXTS too, but a short one only
+    as a whole value."""
+    personal = personal + [t for t in texts if len(t) >= SHORTEST_PART]
+    whole = frozenset(t for t in texts if len(t) < SHORTEST_PART)
     entries = session.execute(select(AuditEntry).where(col(AuditEntry.case_ref) == ref)
                               ).scalars()
     n = 0
     for entry in entries:
-        before, after = scrub_json(entry.before, personal), scrub_json(entry.after, personal)
+        before = scrub_json(entry.before, personal, whole)
+        after = scrub_json(entry.after, personal, whole)
         if (before, after) != (entry.before, entry.after):
             entry.before, entry.after = before, after
             session.add(entry)
@@ -162,27 +211,30 @@ def _scrub_audit(session: Session, ref: str, personal: list[str]) -> int:
     return n
 
 
-def scrub_json(raw: str | None, personal: list[str]) -> str | None:
-    """An audit value with personal data replaced by '[erased]'."""
+def scrub_json(raw: str | None, personal: list[str],
+               whole: frozenset[str] = frozenset()) -> str | None:
+    """An audit value with personal data replaced by '[erased]': under a
+    personal key, holding one of PERSONAL, or being one of WHOLE."""
     if raw is None:
         return None
     try:
         value = json.loads(raw)
     except ValueError:
-        return ERASED if any(p in raw for p in personal) else raw
-    return json.dumps(_scrub(value, personal, None), ensure_ascii=False, sort_keys=True)
+        return ERASED if raw in whole or any(p in raw for p in personal) else raw
+    return json.dumps(_scrub(value, personal, whole, None), ensure_ascii=False,
+                      sort_keys=True)
 
 
-def _scrub(value: Any, personal: list[str], key: str | None) -> Any:
+def _scrub(value: Any, personal: list[str], whole: frozenset[str], key: str | None) -> Any:
     if isinstance(value, dict):
-        return {k: _scrub(v, personal, k) for k, v in value.items()}
+        return {k: _scrub(v, personal, whole, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_scrub(v, personal, key) for v in value]
+        return [_scrub(v, personal, whole, key) for v in value]
     if value is None:
         return None
     if key in PERSONAL_KEYS:
         return ERASED
-    if isinstance(value, str) and any(p in value for p in personal):
+    if isinstance(value, str) and (value in whole or any(p in value for p in personal)):
         return ERASED
     return value
 

@@ -10,6 +10,7 @@ import sqlite3
 import stat
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ def mode(path: Path | str) -> int:
 
 
 # -- files ----------------------------------------------------------------
+@pytest.mark.sqlite_only  # backups, restores: store files
 def test_every_file_send_cli_writes_is_owner_only(tmp_path: Path, prepared: Path,
                                                   cli) -> None:
     old = os.umask(0o022)
@@ -83,17 +85,25 @@ def test_retention_end(dob: date | None, closed: date, end: date) -> None:
     assert retention_end(dob=dob, closed_on=closed, age=31, after_close=6) == end
 
 
-def test_erase_refuses_open_recent_and_erased(prepared: Path, cli) -> None:
-    before = prepared.read_bytes()
+def _everything(cli) -> list[Any]:
+    """What the store holds, as its exports and audit trail give it."""
+    return [cli.json("export", what) for what in ("cases", "contacts", "decisions",
+                                                   "followups")] + [cli.json("audit")]
+
+
+def test_erase_refuses_open_recent_and_erased(prepared: Any, cli, backend: str) -> None:
+    sqlite = backend == "sqlite"
+    before = Path(prepared).read_bytes() if sqlite else _everything(cli)
     assert cli.fails(1, "case", "erase", "C-1") == \
         "error: case 'C-1' is open; only a closed case can be erased"
     assert cli.fails(1, "case", "erase", "OLD-1", now="2030-12-31T23:59") == (
         "error: case 'OLD-1' is still within its retention period (until the later of the "
         "31st birthday and 6 years after closing); nothing was erased")
     assert cli.fails(1, "case", "erase", "NOPE") == "error: no case 'NOPE'"
-    assert prepared.read_bytes() == before
+    assert (Path(prepared).read_bytes() if sqlite else _everything(cli)) == before
 
 
+@pytest.mark.sqlite_only  # writes its past into the file with sqlite3
 def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
     with sqlite3.connect(prepared) as con:  # give OLD-1 a past full of free text
         con.execute("UPDATE cases SET setting = 'Old Hall School' WHERE ref = 'OLD-1'")
@@ -112,10 +122,13 @@ def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
                     "'contact', '9', 'OLD-1', NULL, ?)",
                     (json.dumps({"summary": "Ada's mum rang", "party": "parent",
                                  "followup_created": {"kind": "callback"}}),))
+        # the statutory clocks' notes (how each was worked out) go too
+        notes = con.execute("SELECT count(*) FROM deadlines WHERE detail IS NOT NULL AND "
+                            "case_id = ?", (old_id,)).fetchone()[0]
     result = cli("--as", "LCO1", "case", "erase", "OLD-1", now="2031-01-01T09:00")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ("erased the personal data of OLD-1: 1 contacts, 1 follow-ups, "
-                             "0 other notes, 3 audit entries\n")
+                             f"{notes} other notes, 3 audit entries\n")
     case = next(c for c in cli.json("export", "cases") if c["ref"] == "OLD-1")
     assert (case["name"], case["dob"], case["setting"], case["status"]) == \
         (ERASED, None, None, "closed")
@@ -130,20 +143,21 @@ def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
     trail = cli.json("audit", "OLD-1")
     assert [e["action"] for e in trail] == ["case.add", "case.close", "contact.log",
                                             "case.erase"]
-    add = json.loads(trail[0]["after"])
+    add = trail[0]["after"]
     assert add["name"] == ERASED and add["dob"] == ERASED and add["ref"] == "OLD-1"
     assert add["officer"] == "CO1" and add["received"] == "2020-01-06"  # not personal: kept
-    assert json.loads(trail[2]["after"])["followup_created"] == {"kind": "callback"}
+    assert trail[2]["after"]["followup_created"] == {"kind": "callback"}
     erase = trail[-1]
     assert (erase["officer"], erase["at"][:16]) == ("LCO1", "2031-01-01T09:00")
-    assert json.loads(erase["after"]) == {"erased": True, "contacts": 1, "followups": 1,
-                                          "other_texts": 0, "audit_entries": 3}
+    assert erase["after"] == {"erased": True, "contacts": 1, "followups": 1,
+                              "other_texts": notes, "audit_entries": 3}
     assert erase["before"] is None
     # the other cases are untouched
     assert next(c for c in cli.json("export", "cases") if c["ref"] == "C-1")["name"] == \
         "Zoë O'Neil"
 
 
+@pytest.mark.sqlite_only  # a bad setting written with sqlite3
 def test_erase_follows_the_council_settings(prepared: Path, cli) -> None:
     with sqlite3.connect(prepared) as con:
         con.execute("INSERT INTO settings (key, value) VALUES ('retention_age', '40')")
@@ -164,3 +178,91 @@ def test_scrub_json_keeps_what_is_not_personal() -> None:
         "nested": {"summary": ERASED, "kind": "callback"}, "list": [ERASED, "other"]}
     assert scrub_json("not json: Ann", ["Ann"]) == ERASED
     assert scrub_json(None, ["Ann"]) is None
+
+
+@pytest.fixture
+def without_secure_delete(monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
+    """Connections as an SQLite built without SQLITE_SECURE_DELETE makes them
+    (macOS, many others): a deleted value stays in the file's free space."""
+    if backend != "sqlite":
+        return
+    from sqlalchemy import event
+
+    import send_cli.store as store_mod
+
+    made = store_mod.make_engine
+
+    def make_engine(url: str) -> Any:
+        engine = made(url)
+
+        @event.listens_for(engine, "connect")
+        def _off(dbapi_con: Any, _record: Any) -> None:
+            dbapi_con.execute("PRAGMA secure_delete = OFF")
+
+        return engine
+
+    monkeypatch.setattr(store_mod, "make_engine", make_engine)
+
+
+def test_erase_leaves_no_declared_interest_anywhere(store_path: Any, team, backend: str,
+                                                    without_secure_delete: None) -> None:
+    """A member's declared interest names the child ("Uncle of Xyzzy"); the
+    decision's audit entry repeats it. After erasure neither the audit rows
+    nor any byte of the store file (the free space of its pages and the
+    write-ahead log included) holds the child's name or the interest, even
+    on an SQLite that keeps deleted values by default."""
+    child, interest = "Xyzzy Plugh", "Uncle of Xyzzy"
+    team.ok("case", "add", "--ref", "E-1", "--name", child, "--dob", "2000-01-01",
+            "--officer", "CO1", "--received", "2020-01-06", "--setting", "Plugh Academy",
+            now="2020-01-06T09:00")
+    team.ok("panel", "schedule", "MAP", "--from", "2020-01-10", "--to", "2020-01-10",
+            "--weekday", "fri", now="2020-01-06T09:00")
+    team.ok("panel", "refer", "E-1", "--panel", "MAP", "--request", "resource", "--meeting",
+            "2020-01-10", now="2020-01-06T09:05")
+    team.ok("panel", "declare", "--panel", "MAP", "--meeting", "2020-01-10", "--member",
+            "Cllr Qwertyson", "--case", "E-1", "--interest", interest, now="2020-01-07T09:00")
+    team.ok("decision", "log", "E-1", "--panel", "MAP", "--meeting", "2020-01-10",
+            "--outcome", "agreed", "--reason", "Xyzzy needs the resource", "--chair",
+            "Dr Marsh", now="2020-01-10T12:00")
+    team.ok("contact", "log", "E-1", "--channel", "email", "--direction", "in", "--party",
+            "parent", "--summary", "ok", now="2020-01-13T09:00")
+    # a summary longer than a page: its overflow pages are freed by the erasure
+    team.ok("contact", "log", "E-1", "--channel", "letter", "--direction", "in", "--party",
+            "parent", "--summary", "Xyzzy's mum writes: " + "more. " * 600,
+            now="2020-01-13T09:05")
+    team.ok("case", "close", "E-1", "--reason", "Xyzzy moved away", now="2020-06-01T09:00")
+    decision = [e for e in team.json("audit", "E-1") if e["action"] == "decision.log"][0]
+    assert decision["after"]["declarations"] == [f"Cllr Qwertyson: {interest}"]
+
+    if backend == "sqlite":
+        # a clean file to start from: what ordinary writes left in the free
+        # space of pages on such a build is the store's matter (secure_delete
+        # on every connection), not the erasure's
+        con = sqlite3.connect(store_path)
+        con.execute("VACUUM")
+        con.close()
+
+    team.ok("case", "erase", "E-1", now="2031-01-01T09:00")
+    trail = team.json("audit", "E-1")
+    for entry in trail:
+        text = json.dumps(entry, ensure_ascii=False)
+        for value in ("Xyzzy", "Plugh", "2000-01-01"):
+            assert value not in text, (value, entry)
+    decision = [e for e in trail if e["action"] == "decision.log"][0]
+    assert decision["after"]["declarations"] == [ERASED]
+    assert decision["after"]["chair"] == "Dr Marsh"  # not the child's: kept
+    contacts = [e["after"] for e in trail if e["action"] == "contact.log"]
+    assert [(c["channel"], c["summary"]) for c in contacts] == [("email", ERASED),
+                                                               ("letter", ERASED)]
+    everything = json.dumps(_everything(team) + [team.json("case", "show", "E-1")],
+                            ensure_ascii=False)
+    for value in ("Xyzzy", "Plugh", "2000-01-01"):
+        assert value not in everything, value
+    if backend != "sqlite":
+        return
+    for path in (Path(store_path), Path(f"{store_path}-wal")):
+        if path.exists():
+            raw = path.read_bytes()
+            for value in ("Xyzzy", "Plugh"):
+                at = raw.find(value.encode())
+                assert at < 0, (value, path.name, at // 4096, raw[at - 200:at + 100])

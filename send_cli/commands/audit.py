@@ -33,7 +33,10 @@ def audit(
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
-        rows = casequeries.audit_rows(session, case_ref=ref)
+        if ref is not None:
+            casequeries.check_audit_ref(session, ref)
+        # JSON gives before and after as objects; a table or CSV as JSON text
+        rows = casequeries.audit_rows(session, case_ref=ref, objects=fmt == "json")
         if fmt == "table":
             emit(audit_table_rows(rows), AUDIT_TABLE_COLUMNS, fmt=fmt, output=output,
                  title="Audit trail", limit=limit, empty="No audit entries.")

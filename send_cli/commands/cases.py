@@ -53,7 +53,7 @@ def case_add(
         choice(requested_by, REQUESTED_BY, what="--requested-by")
     name = text(name, what="--name", max_len=200)
     setting = text(setting, what="--setting", required=False, max_len=200) or None
-    born = a_date(dob, what="--dob")
+    born = _date_of_birth(dob)
     got = a_date(received, what="--received")
     assert born is not None and got is not None
     with st.store().write() as session:
@@ -63,6 +63,19 @@ def case_add(
                                  now=st.settings.now)
         ref_made = case.ref
     data_line(ref_made)
+
+
+def _date_of_birth(value: str) -> Any:
+    """--dob as a date. A bad one is not repeated in the message: a mistyped
+    date of birth is mostly the real one (issue 6: no personal data in
+    messages, which reach terminals and cron logs)."""
+    from send_cli.errors import BadInput
+
+    try:
+        return a_date(value, what="--dob")
+    except BadInput:
+        raise BadInput("--dob is not a real date of the form YYYY-MM-DD (a year from 1900 "
+                       "to 2100); the value is not repeated here") from None
 
 
 @app.command("list")
@@ -89,6 +102,10 @@ def case_list(
     if status is not None:
         choice(status, CASE_STATUSES, what="--status")
     with st.store().read() as session:
+        if officer is not None:  # an unknown code is refused, not listed as no cases
+            from send_cli.casework import get_officer
+
+            get_officer(session, officer)
         total = None
         if fmt == "table":
             total = casequeries.case_count(session, officer=officer, status=status)
@@ -117,6 +134,10 @@ def case_show(
     with st.store().read() as session:
         case = casework.get_case(session, ref)
         detail: dict[str, Any] = casequeries.case_detail(session, case, st.settings.today)
+    if fmt == "json":  # the audit entries' before and after as objects, as 'audit' gives
+        detail["audit"] = [{**e, "before": casequeries.audit_value(e["before"]),
+                            "after": casequeries.audit_value(e["after"])}
+                           for e in detail["audit"]]
     emit_case(detail, fmt=fmt, output=output, today=st.settings.today)
 
 

@@ -27,8 +27,9 @@ def contact_log(
 ) -> None:
     """Log a contact. An incoming email or letter is owed a reply within 5 working
     days; an incoming phone message or voicemail a call back the same working day
-    (the next if it came at or after 15:00). An outgoing call or email to the
-    family settles the oldest open follow-up of that kind.
+    (the next if it came at or after 15:00). An outgoing call, email or letter
+    settles the oldest open follow-up of its kind owed to the same party (the
+    family counted as one) and already owed at --at.
 
     Example: send-cli contact log EHC-2026-00001 --channel voicemail --direction in
     --party parent --summary "asks about the EP visit" --at 2026-12-24T15:20

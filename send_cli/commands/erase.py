@@ -28,8 +28,12 @@ def case_erase(
     from send_cli.render import message
 
     st = state(ctx)
-    with st.store().write() as session:
+    store = st.store()
+    with store.write() as session:
         done = erasure.erase_case(session=session, ref=ref, actor=st.settings.officer,
                                   now=st.settings.now)
+    if not erasure.checkpoint(store):
+        message("note: another send-cli was reading; the erased values leave the store's "
+                "write-ahead log at its next checkpoint")
     message(f"erased the personal data of {ref}: {done.contacts} contacts, {done.followups} "
             f"follow-ups, {done.other_texts} other notes, {done.audit_entries} audit entries")

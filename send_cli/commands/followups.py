@@ -11,6 +11,9 @@ from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, check_forma
 app = typer.Typer(help="Follow-ups: call backs, replies, outcome calls and emails owed.",
                   no_args_is_help=True)
 
+# ids are 32-bit integers on PostgreSQL (serial); a larger one is bad input
+MAX_ID = 2_147_483_647
+
 FOLLOWUP_COLUMNS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at")
 
 
@@ -47,7 +50,7 @@ def followup_list(
 def followup_done(
     ctx: typer.Context,
     followup_id: Annotated[
-        int, typer.Argument(help="The follow-up's id.", metavar="ID", min=1, max=2**62)],
+        int, typer.Argument(help="The follow-up's id.", metavar="ID", min=1, max=MAX_ID)],
     note: Annotated[str | None, typer.Option("--note", help="How it was settled.")] = None,
 ) -> None:
     """Mark a follow-up done.

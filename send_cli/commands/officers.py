@@ -40,9 +40,10 @@ def officer_add(
     parse_officer_code(code)
     choice(team, TEAMS, what="--team")
     choice(role, ROLES, what="--role")
-    name = text(name, what="--name", max_len=200)
+    name = text(name, what="--name", max_len=casework.NAME_MAX)
+    email = text(email, what="--email", max_len=casework.EMAIL_MAX)
     with st.store().write() as session:
-        casework.add_officer(session=session, code=code, name=name, email=email.strip(),
+        casework.add_officer(session=session, code=code, name=name, email=email,
                              team=team, role=role, actor=st.settings.officer,
                              now=st.settings.now)
     message(f"added officer {code}")
@@ -70,9 +71,11 @@ def officer_leave(
     code: Annotated[str, typer.Argument(help="The officer who is leaving.")],
     to: Annotated[str, typer.Option("--to", help="The officer who takes over.")],
 ) -> None:
-    """An officer leaves: every open case and open follow-up moves to another.
+    """An officer leaves: every open case, open follow-up and panel referral
+    still to be presented moves to another.
 
-    The leaver is kept, inactive, for the history.
+    The leaver is kept, inactive, for the history; the audit trail records
+    what moved, case by case.
     Example: send-cli officer leave AO1 --to AO2
     """
     from send_cli import casework
@@ -80,7 +83,7 @@ def officer_leave(
 
     st = state(ctx)
     with st.store().write() as session:
-        cases, followups = casework.officer_leaves(session=session, code=code, to=to,
-                                                   actor=st.settings.officer,
-                                                   now=st.settings.now)
-    message(f"{code} has left: {cases} open cases and {followups} open follow-ups moved to {to}")
+        moved = casework.officer_leaves(session=session, code=code, to=to,
+                                        actor=st.settings.officer, now=st.settings.now)
+    message(f"{code} has left: {moved.cases} open cases, {moved.followups} open follow-ups "
+            f"and {moved.referrals} panel referrals moved to {to}")

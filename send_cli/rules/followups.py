@@ -35,14 +35,23 @@ OWED_BY_INCOMING = {
     "letter": Promise("reply", "within 5 working days"),
 }
 
-# An outgoing contact to the family settles the oldest open follow-up of
-# these kinds. A voicemail left for the family is an attempt, not a call
-# back, so it settles nothing; a letter answers a letter or an email.
+# An outgoing contact settles the oldest open follow-up of these kinds that
+# is owed to the same party. A voicemail left is an attempt, not a call back,
+# so it settles nothing; a letter answers a letter or an email.
 SETTLED_BY_OUTGOING = {
     "phone": ("callback", "outcome-call"),
     "email": ("reply", "outcome-email"),
     "letter": ("reply",),
 }
+
+# Who a follow-up is owed to (seed 001 owes the reply to whoever wrote or
+# rang): a call back or a reply to the party of the incoming contact, the
+# family counted as one; these kinds, made by a panel decision or a
+# family's escalation, to the family. Papers and revisits are owed to the
+# panel: no contact settles them.
+OWED_TO_FAMILY = ("outcome-call", "outcome-email", "escalation-reply")
+PARTY_GROUPS = {"parent": "family", "carer": "family", "young-person": "family",
+                "school": "school", "professional": "professional"}
 
 
 def owed(channel: str, at: datetime, cal: Calendar) -> tuple[str, date] | None:
@@ -55,8 +64,32 @@ def owed(channel: str, at: datetime, cal: Calendar) -> tuple[str, date] | None:
     return promise.kind, cal.add_working_days(at.date(), REPLY_WORKING_DAYS)
 
 
-def settles(channel: str, direction: str, party: str) -> tuple[str, ...]:
-    """The follow-up kinds an outgoing contact settles (oldest first)."""
-    if direction != "out" or party not in FAMILY:
+def party_group(party: str) -> str:
+    """'family' for a parent, carer or young person; else the party itself."""
+    return PARTY_GROUPS.get(party, party)
+
+
+def same_party(party: str) -> tuple[str, ...]:
+    """The parties counted as PARTY when a follow-up is settled."""
+    group = party_group(party)
+    return tuple(p for p in PARTIES if party_group(p) == group)
+
+
+def settles(channel: str, direction: str) -> tuple[str, ...]:
+    """The follow-up kinds an outgoing contact on CHANNEL can settle (the
+    oldest one owed to its party, and owed at its moment)."""
+    if direction != "out":
         return ()
     return SETTLED_BY_OUTGOING.get(channel, ())
+
+
+def owed_to(kind: str, contact_party: str | None) -> str | None:
+    """Who a follow-up of KIND is owed to: the party group of the incoming
+    contact that made it; else the family for the kinds owed to the family
+    (and for a call back or reply with no contact, from an older store);
+    None for what no contact settles (papers, revisits)."""
+    if contact_party is not None:
+        return party_group(contact_party)
+    if kind in OWED_TO_FAMILY or kind in ("callback", "reply"):
+        return "family"
+    return None

@@ -320,7 +320,8 @@ def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,
     today = now.date()
     officers = {code: (oid, active) for oid, code, active in
                 session.execute(select(Officer.id, Officer.code, Officer.active))}
-    existing: set[str] = set(session.scalars(select(Case.ref)))
+    # references are unique whatever their letter case, as `case add` has them
+    existing = {ref.casefold(): ref for ref in session.scalars(select(Case.ref))}
     first_id = int(session.scalar(select(func.max(Case.id))) or 0)
     seen: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
@@ -346,12 +347,15 @@ def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,
             problems.append((line, exc.message))
             continue
         ref = values[0]
-        if ref in seen:
-            problems.append((line, f"ref '{ref}' is also on line {seen[ref]}"))
+        key = ref.casefold()
+        if key in seen:
+            problems.append((line, f"ref '{ref}' is also on line {seen[key]}"))
             continue
-        seen[ref] = line
-        if ref in existing:
-            problems.append((line, f"case '{ref}' already exists"))
+        seen[key] = line
+        if key in existing:
+            there = existing[key]
+            problems.append((line, f"case '{ref}' already exists"
+                             + (f" (as '{there}')" if there != ref else "")))
             continue
         count += 1
         if problems:  # the import will be refused: keep checking, stop writing
@@ -383,7 +387,10 @@ def _case_values(ref: str, name: str, dob_text: str, code: str, received_text: s
     name = _plain_text(unneutralise(name), what="name", max_len=NAME_MAX)
     if not dob_text:
         raise BadInput("dob is empty; give the date of birth, YYYY-MM-DD")
-    dob = _date(dob_text, "dob")
+    try:
+        dob = _date(dob_text, "dob")
+    except BadInput:  # never repeat a date of birth, even a mistyped one
+        raise BadInput("dob is not a real date; use YYYY-MM-DD") from None
     if not received_text:
         raise BadInput("received is empty; give the day the request came, YYYY-MM-DD")
     received = _date(received_text, "received")
@@ -479,9 +486,9 @@ def import_officers(*, session: Session, path: Path, actor: str, now: datetime,
         code = get("code")
         try:
             parse_officer_code(code, what="code")
-            if code in seen:
-                raise BadInput(f"code '{code}' is also on line {seen[code]}")
-            seen[code] = line
+            if code.casefold() in seen:  # codes are unique whatever their letter case
+                raise BadInput(f"code '{code}' is also on line {seen[code.casefold()]}")
+            seen[code.casefold()] = line
             name = get("name")
             if not name:
                 raise BadInput("name is empty; give the officer's full name")

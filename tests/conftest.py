@@ -134,7 +134,11 @@ def team(cli: Cli) -> Cli:
 # server, the [postgresql] runs are skipped with the reason; SQLite-only runs
 # never touch a server.
 PG_ENV = "SEND_CLI_TEST_PG_URL"
-PG_MODULES = {"test_cases", "test_postgres"}
+PG_MODULES = {"test_cases", "test_postgres", "test_contacts", "test_escalations",
+              "test_nightly", "test_import_export", "test_errors", "test_output_conventions",
+              "test_decisions", "test_panels", "test_timeline", "test_deadlines", "test_kpi",
+              "test_privacy", "test_audit_complete", "test_kpi_counts", "test_escalation_rules",
+              "test_panel_fixes", "test_timeline_fixes", "test_casework_fixes"}
 
 
 def module_backends(module: Any) -> tuple[str, ...]:
@@ -147,6 +151,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames or metafunc.module is None:
         return
     wanted = module_backends(metafunc.module)
+    if metafunc.definition.get_closest_marker("sqlite_only"):  # files, pragmas, plans
+        wanted = ("sqlite",)
     if wanted != ("sqlite",):
         metafunc.parametrize("backend", [
             pytest.param(b, marks=[pytest.mark.postgres] if b == "postgresql" else [])
@@ -329,15 +335,10 @@ PREPARED_SCRIPT = [
 ]
 
 
-@pytest.fixture(scope="session")
-def prepared_store(template_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store holding the team, open and closed cases, contacts, follow-ups,
-    a panel with meetings, a referral, a declaration, a decision and an
-    escalation. Copy it (copy_prepared) over a test's store to use it."""
-    path = tmp_path_factory.mktemp("prepared") / "send.db"
-    shutil.copyfile(template_store, path)
+def prepare(db: str) -> None:
+    """Fill the store DB with the prepared casework, through the CLI."""
     runner = CliRunner()
-    env = {"SEND_CLI_DB": str(path), "COLUMNS": "200"}
+    env = {"SEND_CLI_DB": db, "COLUMNS": "200"}
     steps = [("2026-11-02T08:00", "LCO1", ["officer", "add", code, "--name", name, "--email",
                                            f"{code.lower()}@council.gov.uk", "--team", team,
                                            "--role", role])
@@ -345,6 +346,16 @@ def prepared_store(template_store: Path, tmp_path_factory: pytest.TempPathFactor
     for now, who, argv in steps:
         result = runner.invoke(app, ["--now", now, "--as", who, *argv], env=env)
         assert result.exit_code == 0, (argv, result.stderr)
+
+
+@pytest.fixture(scope="session")
+def prepared_store(template_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the team, open and closed cases, contacts, follow-ups,
+    a panel with meetings, a referral, a declaration, a decision and an
+    escalation. Copy it (copy_prepared) over a test's store to use it."""
+    path = tmp_path_factory.mktemp("prepared") / "send.db"
+    shutil.copyfile(template_store, path)
+    prepare(str(path))
     return path
 
 
@@ -356,7 +367,11 @@ def copy_prepared(prepared: Path, store: Path) -> None:
 
 
 @pytest.fixture
-def prepared(prepared_store: Path, store_path: Path) -> Path:
-    """The test's store, holding the prepared casework (see PREPARED_SCRIPT)."""
-    copy_prepared(prepared_store, store_path)
+def prepared(request: pytest.FixtureRequest, store_path: Any, backend: str) -> Any:
+    """The test's store, holding the prepared casework (see PREPARED_SCRIPT):
+    a copy of the file on SQLite, made again through the CLI on a server."""
+    if backend == "postgresql":
+        prepare(os.environ["SEND_CLI_DB"])
+        return store_path
+    copy_prepared(request.getfixturevalue("prepared_store"), store_path)
     return store_path

@@ -127,6 +127,7 @@ def test_many_processes_start_on_a_new_store_at_once(tmp_path: Path, backend: st
                                                     request: pytest.FixtureRequest) -> None:
     """The first use of a new store by several officers at once: one creates
     and migrates it, the others wait their turn and find it ready."""
+    (tmp_path / "shared").mkdir()
     db = str(tmp_path / "shared" / "new.db")
     if backend == "postgresql":
         db = request.getfixturevalue("pg_server").scratch_database("first_use")

@@ -94,7 +94,8 @@ def test_check_a_healthy_store(cli) -> None:
     assert cli.json("db", "check") == [
         {"check": "integrity", "result": "ok"},
         {"check": "foreign_keys", "result": "ok"},
-        {"check": "schema", "result": f"{HEAD} (latest)"}]
+        {"check": "schema", "result": f"{HEAD} (latest)"},
+        {"check": "kpi_counts", "result": "ok"}]
 
 
 def test_check_a_store_behind_is_not_damage(tmp_path: Path, cli) -> None:

@@ -48,9 +48,10 @@ def test_not_a_database_exits_3(cli, tmp_path):
     assert bogus.read_text() == "these are not the tables you are looking for\n"
 
 
+@pytest.mark.sqlite_only
 def test_new_store_is_private(cli, tmp_path):
-    fresh = tmp_path / "sub" / "new.db"
-    cli.ok("--db", str(fresh), "officer", "list")
+    fresh = tmp_path / "new.db"
+    cli.ok("--db", str(fresh), "init")
     assert oct(fresh.stat().st_mode & 0o777) == "0o600"
 
 
@@ -65,6 +66,8 @@ def test_help_and_version_without_a_store(cli, tmp_path):
 def test_real_process_error_and_module_entry(tmp_path):
     db = tmp_path / "s.db"
     env = {"PATH": "/usr/bin:/bin", "SEND_CLI_DB": str(db), "SEND_CLI_NOW": "2026-11-23"}
+    subprocess.run([sys.executable, "-m", "send_cli", "init"], capture_output=True,
+                   env=env, timeout=60, check=True)
     done = subprocess.run([sys.executable, "-m", "send_cli", "case", "show", "T-09"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 1

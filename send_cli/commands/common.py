@@ -121,13 +121,14 @@ def a_datetime(value: str | None, *, what: str) -> datetime | None:
 
 def text(value: str | None, *, what: str, required: bool = True, max_len: int = 2000) -> str:
     """Free text: trimmed, not empty when required, no control characters
-    other than new lines and tabs, at most MAX_LEN characters."""
+    (C0, DEL or C1: a terminal obeys them) other than new lines and tabs, at
+    most MAX_LEN characters."""
     v = (value or "").strip()
     if required and not v:
         raise BadInput(f"{what} is empty; give some text")
     if len(v) > max_len:
         raise BadInput(f"{what} is {len(v)} characters long; the limit is {max_len}")
-    if any((ord(ch) < 32 and ch not in "\n\t") or ord(ch) == 127 for ch in v):
+    if any((ord(ch) < 32 and ch not in "\n\t") or 127 <= ord(ch) < 160 for ch in v):
         raise BadInput(f"{what} contains control characters; use plain text")
     return v
 

@@ -304,12 +304,10 @@ def test_import_errors_do_not_give_the_date_of_birth(team, tmp_path):
 @pytest.mark.parametrize("field, value, told", [
     ("--email", "a@b.cc\x1b[2J", "error: --email contains control characters; use plain "
                                 "text"),
-    ("--email", "a@b.cc\x9b2J", "error: email contains control characters or line breaks; "
-                               "use plain text"),
+    ("--email", "a@b.cc\x9b2J", "error: --email contains control characters; use plain text"),
     ("--email", "a" * 250 + "@b.cc", "error: --email is 255 characters long; the limit is "
                                      "254"),
-    ("--name", "Ann\x85Lee", "error: name contains control characters or line breaks; use "
-                             "plain text"),
+    ("--name", "Ann\x85Lee", "error: --name contains control characters; use plain text"),
     ("--name", "Ann\nLee", "error: name contains control characters or line breaks; use "
                            "plain text"),
     ("--name", "Ann\u2028Lee", "error: name contains control characters or line breaks; "
@@ -331,12 +329,12 @@ def test_case_and_contact_texts_refuse_c1_controls(team):
     assert team.fails(2, "case", "add", "--name", "Ann Lee", "--dob", "2016-01-01",
                       "--officer", "CO1", "--received", "2026-11-02", "--setting",
                       "Meadow\x9b2J") == (
-        "error: setting contains control characters; use plain text")
+        "error: --setting contains control characters; use plain text")
     assert team.fails(2, "contact", "log", "C-1", "--channel", "phone", "--direction", "in",
                       "--party", "parent", "--summary", "rang\x9b2J") == (
-        "error: summary contains control characters; use plain text")
+        "error: --summary contains control characters; use plain text")
     assert team.fails(2, "case", "close", "C-1", "--reason", "gone\x85away") == (
-        "error: reason contains control characters; use plain text")
+        "error: --reason contains control characters; use plain text")
     # what people write survives: accents, right-to-left text, emoji, new lines
     team.ok("contact", "log", "C-1", "--channel", "phone", "--direction", "in", "--party",
             "parent", "--summary", "Zoë rang: אבי 👨\u200d👩\u200d👧\nline two")

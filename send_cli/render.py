@@ -498,8 +498,10 @@ def kpi_chart(months: Sequence[Mapping[str, Any]], width: int = 30) -> list[Any]
     return lines
 
 
-def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None) -> None:
-    """'report kpi': one JSON object; key,value CSV; or tables and a chart."""
+def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None,
+             limit: int | None = DEFAULT_LIMIT) -> None:
+    """'report kpi': one JSON object; key,value CSV; or tables and a chart
+    (the caseload table: the LIMIT busiest officers and a count of the rest)."""
     with destination(output) as fh:
         if fmt == "json":
             fh.write(json.dumps(_plain_tree(figures), indent=2, ensure_ascii=False) + "\n")
@@ -535,12 +537,18 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
             a.add_row(source, str(n), str(overdue.get(source, 0)))
         con.print(a)
         con.print()
-        c = Table(title="Caseload", title_justify="left")
+        loads = figures.get("caseload") or {}
+        busiest = sorted(loads.items(), key=lambda item: (-item[1], item[0]))
+        c = Table(title=f"Caseload: {sum(loads.values())} open cases, {len(loads)} officers",
+                  title_justify="left")
         c.add_column("officer")
         c.add_column("open cases", justify="right")
-        for code, n in (figures.get("caseload") or {}).items():
+        for code, n in busiest[:limit or None]:
             c.add_row(code, str(n))
         con.print(c)
+        if limit and len(busiest) > limit:
+            con.print(f"... and {len(busiest) - limit} more officers (--limit 0 shows all; "
+                      "CSV and JSON hold every one)")
         con.print()
         con.print("Plans issued within 20 weeks, by month", style="bold")
         for line in kpi_chart(figures.get("by_month") or []):

@@ -145,7 +145,7 @@ def test_query_is_served_by_the_open_due_index(book, store_path, backend):
             with engine.connect() as conn:
                 plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(
                     "EXPLAIN QUERY PLAN " + sql))
-            assert "USING INDEX ix_deadlines_open_due" in plan, plan
+            assert "USING INDEX ix_deadlines_open " in plan, plan
             assert "SCAN cases" not in plan
     finally:
         engine.dispose()

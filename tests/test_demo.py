@@ -86,3 +86,38 @@ def test_the_demo_store_passes_its_check(demo_run) -> None:
     assert done.returncode == 0, done.stderr
     assert {r["check"]: r["result"] for r in json.loads(done.stdout)} == {
         "integrity": "ok", "foreign_keys": "ok", "schema": "0005 (latest)", "kpi_counts": "ok"}
+
+
+@pytest.mark.parametrize("args", [[], ["--within", "7"], ["--breached"], ["--officer", "CO3"]])
+def test_the_deadlines_summary_counts_what_the_list_holds(demo_run, args: list[str]) -> None:
+    """The table's closing line is counted in SQL; the JSON list is the rows."""
+    folder, _ = demo_run
+    env = {**os.environ, "SEND_CLI_DB": str(folder / "send-demo.db"), "SEND_CLI_NOW": REFERENCE}
+    listed = subprocess.run([sys.executable, "-m", "send_cli", "deadlines", *args, "--format",
+                             "json"], env=env, capture_output=True, text=True, timeout=120)
+    rows = json.loads(listed.stdout)
+    table = subprocess.run([sys.executable, "-m", "send_cli", "deadlines", *args, "--limit",
+                            "3"], env=env, capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0, table.stderr
+    missed = sum(r["days_left"] < 0 for r in rows)
+    excepted = sum(r["exception"] is not None for r in rows)
+    assert rows and table.stderr.splitlines()[-1] == (
+        f"{len(rows)} deadlines, {missed} missed; {excepted} with a reg 10(4) exception recorded")
+    assert f"and {len(rows) - 3} more" in table.stdout
+
+
+@pytest.mark.parametrize("command", [["escalations"], ["overdue"]])
+def test_a_table_counts_what_the_list_holds(demo_run, command: list[str]) -> None:
+    """A table shows its first rows and counts the rest in SQL; the count
+    agrees with the streamed list, and so does --exit-code."""
+    folder, _ = demo_run
+    env = {**os.environ, "SEND_CLI_DB": str(folder / "send-demo.db"), "SEND_CLI_NOW": REFERENCE}
+    listed = subprocess.run([sys.executable, "-m", "send_cli", *command, "--format", "json"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    rows = json.loads(listed.stdout)
+    table = subprocess.run([sys.executable, "-m", "send_cli", *command, "--limit", "2",
+                            "--exit-code"], env=env, capture_output=True, text=True, timeout=120)
+    assert table.returncode == 4, table.stderr
+    assert len(rows) > 2 and f"and {len(rows) - 2} more" in table.stdout
+    shown = [r["case_ref"] for r in rows[:2]]
+    assert all(ref in table.stdout for ref in shown)

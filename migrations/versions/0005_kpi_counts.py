@@ -34,6 +34,20 @@ def upgrade() -> None:
     with op.batch_alter_table('advice_requests', schema=None) as batch_op:
         # advice outstanding (KPI): the advice not yet received, found alone
         batch_op.create_index('ix_advice_requests_received', ['received'], unique=False)
+    with op.batch_alter_table('deadlines', schema=None) as batch_op:
+        # the open clocks by due date, with what the deadlines report filters
+        # on beside the case: it counts them without reading the table
+        batch_op.drop_index('ix_deadlines_open_due',
+                            sqlite_where=sa.text('met_on IS NULL'),
+                            postgresql_where=sa.text('met_on IS NULL'))
+        batch_op.create_index('ix_deadlines_open', ['due', 'milestone', 'case_id'],
+                              unique=False, sqlite_where=sa.text('met_on IS NULL'),
+                              postgresql_where=sa.text('met_on IS NULL'))
+    with op.batch_alter_table('followups', schema=None) as batch_op:
+        # the open follow-ups of one kind (families' escalations, for the ladder)
+        batch_op.create_index('ix_followups_open_kind', ['kind', 'due'], unique=False,
+                              sqlite_where=sa.text('done_at IS NULL'),
+                              postgresql_where=sa.text('done_at IS NULL'))
     op.create_table(
         'kpi_days',
         sa.Column('metric', sa.String(length=32), nullable=False),
@@ -269,5 +283,12 @@ def downgrade() -> None:
                 op.execute(f"DROP TRIGGER IF EXISTS kpi_{table}_{event}")
     op.drop_table('officer_caseloads')
     op.drop_table('kpi_days')
+    with op.batch_alter_table('followups', schema=None) as batch_op:
+        batch_op.drop_index('ix_followups_open_kind')
+    with op.batch_alter_table('deadlines', schema=None) as batch_op:
+        batch_op.drop_index('ix_deadlines_open')
+        batch_op.create_index('ix_deadlines_open_due', ['due'], unique=False,
+                              sqlite_where=sa.text('met_on IS NULL'),
+                              postgresql_where=sa.text('met_on IS NULL'))
     with op.batch_alter_table('advice_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_advice_requests_received')

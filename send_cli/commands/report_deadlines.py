@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -50,33 +49,25 @@ def deadlines(
 
     from send_cli import casework
     from send_cli.render import Col, emit, message
-    from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows
+    from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows, deadline_summary
 
     st = state(ctx)
     check_format(fmt)
     today = st.settings.today
-    counts = {"rows": 0, "missed": 0, "exceptions": 0}
-
-    def counted(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for row in rows:
-            counts["rows"] += 1
-            counts["missed"] += row["days_left"] < 0
-            counts["exceptions"] += row["exception"] is not None
-            yield row
-
+    chosen = {"today": today, "within": within, "breached": breached, "officer": officer}
     with st.store().read() as session:
         if officer:
             casework.get_officer(session, officer)
-        rows = deadline_rows(session, today=today, within=within, breached=breached,
-                             officer=officer)
+        summary = deadline_summary(session, **chosen) if fmt == "table" else None
+        rows = deadline_rows(session, **chosen)
         columns = [Col(k, justify="right") if k == "days_left" else Col(k)
                    for k in DEADLINE_COLUMNS]
         title = "Statutory deadlines missed" if breached else (
             f"Statutory deadlines due by {today + timedelta(days=within)}"
             if within is not None else "Statutory deadlines")
-        emit(counted(rows), columns, fmt=fmt, output=output, title=title, limit=limit,
-             empty="No statutory deadlines due.")
-    if fmt == "table" and counts["rows"]:
-        message(f"{counts['rows']} deadlines, {counts['missed']} missed; "
-                f"{counts['exceptions']} with a reg 10(4) exception recorded")
-    finish_list(counts["rows"], exit_code)
+        count = emit(rows, columns, fmt=fmt, output=output, title=title, limit=limit,
+                     total=summary[0] if summary else None, empty="No statutory deadlines due.")
+    if summary is not None and summary[0]:
+        message(f"{summary[0]} deadlines, {summary[1]} missed; "
+                f"{summary[2]} with a reg 10(4) exception recorded")
+    finish_list(summary[0] if summary is not None else count, exit_code)

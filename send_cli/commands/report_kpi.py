@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from send_cli.commands.common import FormatOpt, OutputOpt, a_date, check_format, state
+from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, a_date, check_format, state
 
 
 def register(app: typer.Typer) -> None:
@@ -22,10 +22,12 @@ def report_kpi(
         "--to", help="Last day of the period, YYYY-MM-DD. Default: today.")] = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
+    limit: LimitOpt = 50,
 ) -> None:
     """The council's figures: plans within 20 weeks (with and without
     exceptions), decisions within 6 weeks, annual reviews on time, review
-    decisions within 4 weeks, follow-ups kept, advice outstanding, caseload.
+    decisions within 4 weeks, follow-ups kept, advice outstanding, caseload
+    (the table lists the --limit busiest officers; CSV and JSON every one).
 
     Example: send-cli report kpi --from 2026-01-01 --to 2026-12-31 --format json
     """
@@ -45,4 +47,4 @@ def report_kpi(
         raise BadInput(f"--from {start} is after --to {end}; give a period that runs forward")
     with st.store().read() as session:
         figures = kpi(session, start=start, end=end, today=today)
-    emit_kpi(figures, fmt=fmt, output=output)
+    emit_kpi(figures, fmt=fmt, output=output, limit=limit)

@@ -12,7 +12,8 @@ class Deadline(SQLModel, table=True):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        Index("ix_deadlines_open_due", "due", sqlite_where=text("met_on IS NULL")),
+        Index("ix_deadlines_open", "due", "milestone", "case_id",
+              sqlite_where=text("met_on IS NULL")),
         Index("ix_deadlines_case", "case_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

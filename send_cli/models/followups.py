@@ -16,6 +16,7 @@ class Followup(SQLModel, table=True):
         Index("ix_followups_open_due", "due", sqlite_where=OPEN_FOLLOWUP),
         Index("ix_followups_open_officer", "officer_id", "due", sqlite_where=OPEN_FOLLOWUP),
         Index("ix_followups_case", "case_id", "kind"),
+        Index("ix_followups_open_kind", "kind", "due", sqlite_where=OPEN_FOLLOWUP),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from send_cli.audit import record
@@ -108,7 +108,7 @@ def _climbing(session: Session, *, officer_id: int | None, team: str | None) -> 
 def _ordinary() -> Any:
     """Follow-ups that start with the named officer (every kind but a
     family's escalation): their step follows from their due date alone."""
-    return and_(Followup.kind != ladder.ESCALATION_KIND, Followup.level <= ladder.NAMED_OFFICER)
+    return Followup.kind != ladder.ESCALATION_KIND
 
 
 def _cutoffs(cal: Calendar, today: date) -> list[date]:
@@ -129,14 +129,23 @@ def escalation_count(session: Session, *, cal: Calendar, today: date,
     """How many rows escalation_rows gives, counted in SQL (the late
     follow-ups on the partial index of open follow-ups' due dates)."""
     officer_id = get_officer(session, officer).id if officer else None
-    late = session.scalar(
-        select(func.count()).select_from(Followup)
-        .join(Officer, Officer.id == Followup.officer_id)
-        .where(Followup.done_at.is_(None), _ordinary(), Followup.due <= _cutoffs(cal, today)[0],
-               *([Followup.officer_id == officer_id] if officer_id is not None else []),
-               *([Officer.team == team] if team else [])))
-    return int(late or 0) + len(_raised(session, cal=cal, today=today, officer_id=officer_id,
-                                        team=team, owners=None))
+    cut = _cutoffs(cal, today)[0]
+
+    def late(*where: Any) -> int:
+        stmt = select(func.count()).select_from(Followup).where(
+            Followup.done_at.is_(None), Followup.due <= cut, *where,
+            *([Followup.officer_id == officer_id] if officer_id is not None else []))
+        if team:
+            stmt = stmt.join(Officer, Officer.id == Followup.officer_id) \
+                .where(Officer.team == team)
+        return int(session.scalar(stmt) or 0)
+
+    # every late follow-up (the due-date index alone), less the families'
+    # escalations among them (the index of open follow-ups by kind), which
+    # are counted with the others raised, at their own steps
+    ordinary = late() - late(Followup.kind == ladder.ESCALATION_KIND)
+    return ordinary + len(_raised(session, cal=cal, today=today, officer_id=officer_id,
+                                  team=team, owners=None))
 
 
 def escalation_rows(session: Session, *, cal: Calendar, today: date,
@@ -183,7 +192,8 @@ def _raised(session: Session, *, cal: Calendar, today: date, officer_id: int | N
     """Families' escalations (and anything else that starts above the named
     officer), each at its step today, in the report's order."""
     rows = []
-    stmt = _climbing(session, officer_id=officer_id, team=team).where(not_(_ordinary()))
+    stmt = _climbing(session, officer_id=officer_id, team=team).where(
+        Followup.kind == ladder.ESCALATION_KIND)
     for found in session.execute(stmt):
         row = _row(found, cal=cal, today=today, owners=owners, level=None)
         if row["level"] > ladder.NAMED_OFFICER:

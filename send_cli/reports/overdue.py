@@ -30,7 +30,7 @@ def _query(*, today: date, officer: str | None, team: str | None) -> Any:
 
 
 def overdue_rows(session: Session, *, cal: Calendar, today: date, officer: str | None = None,
-                 team: str | None = None, batch: int = 5000) -> Iterator[dict[str, Any]]:
+                 team: str | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
     """Oldest first. The partial index on open follow-ups' due date serves the
     filter and the order."""
     stmt = _query(today=today, officer=officer, team=team).order_by(Followup.due, Followup.id)

@@ -789,7 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     size = ""
     if "://" not in args.db:
         size = f", {Path(args.db).stat().st_size / 2**20:,.0f} MiB"
-    print(f"built {args.db} in {counts.pop('seconds')} s{size}")
+    from send_cli.store import describe
+
+    print(f"built {describe(args.db)} in {counts.pop('seconds')} s{size}")
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return 0
 

@@ -599,6 +599,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="scratch folder (default benchmarks/out, git-ignored)")
     parser.add_argument("--markdown", help="also write the table as Markdown to this file")
     args = parser.parse_args(argv)
+    from send_cli.store import describe  # (a server's password stays out of the table)
+
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
     unknown = set(groups) - {"startup", "demo", "scale", "writes", "bulk", "import", "export",
                              "backup"}
@@ -619,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         demo = Store(args.demo_db or build_demo(out, echo))
     if args.db:
         big = Store(args.db)
-        echo(f"big store: {args.db}, {big.cases():,} cases")
+        echo(f"big store: {describe(args.db)}, {big.cases():,} cases")
     if "startup" in groups:
         echo("startup")
         rows += group_startup(args.runs, echo)
@@ -646,7 +648,8 @@ def main(argv: list[str] | None = None) -> int:
             echo("backup")
             rows += group_backup(big, out, args.bulk_runs, echo)
     title = (f"{dt.date.today().isoformat()}: "
-             f"{big.cases() if big else 0:,} cases" + (f" ({args.db})" if args.db else ""))
+             f"{big.cases() if big else 0:,} cases"
+             + (f" ({describe(args.db)})" if args.db else ""))
     for s in (big, demo):
         if s:
             s.dispose()

@@ -86,7 +86,9 @@ def make_engine(url: str) -> Engine:
             # A send-cli killed in the middle of a write (kill -9, a closed
             # laptop) holds the writers' lock until the server notices it has
             # gone; PostgreSQL 14+ looks every second while a query runs.
-            connect_args["options"] = "-c client_connection_check_interval=1000"
+            # JIT compiling takes longer (0.4 s seen) than any query send-cli
+            # makes, and the planner turns it on for a merely costly estimate.
+            connect_args["options"] = "-c client_connection_check_interval=1000 -c jit=off"
         engine = create_engine(url, connect_args=connect_args, pool_pre_ping=False)
         if url.startswith("postgresql"):
 

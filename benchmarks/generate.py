@@ -484,7 +484,7 @@ def panel_setup(conn: Any, cases: int, cal: Any, created: datetime, london: Any,
     2018 to HORIZON (one on a bank holiday moves to the next working day)."""
     from sqlalchemy import insert, select
 
-    from send_cli.models import Panel, PanelRemit
+    from send_cli.store.models import Panel, PanelRemit
 
     seeded = {p.code: p for p in conn.execute(select(Panel)).all()}
     remits: dict[int, list[str]] = {}
@@ -692,12 +692,12 @@ def generate(db: str, cases: int, *, now_text: str = DEFAULT_NOW, seed: int = 20
 
     from sqlalchemy import func, insert, select, text
 
-    from send_cli import models
+    from send_cli.store import models
 
     models.load_all()
     from send_cli.rules import statutory as rules
     from send_cli.settings import LONDON, resolve
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
 
     started = time.perf_counter()
     settings = resolve(db=db, officer="generator", now=now_text)
@@ -789,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
     size = ""
     if "://" not in args.db:
         size = f", {Path(args.db).stat().st_size / 2**20:,.0f} MiB"
-    from send_cli.store import describe
+    from send_cli.store.engine import describe
 
     print(f"built {describe(args.db)} in {counts.pop('seconds')} s{size}")
     print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

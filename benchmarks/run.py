@@ -159,7 +159,7 @@ class Store:
     def __init__(self, db: str):
         self.db = db
         from send_cli.settings import resolve
-        from send_cli.store import open_store
+        from send_cli.store.engine import open_store
 
         self._store = open_store(resolve(db=db, officer="bench", now=NOW))
 
@@ -438,9 +438,9 @@ def fresh_store_with_officers(path: Path, cases: int) -> list[str]:
     from generate import officer_rows
     from sqlalchemy import insert
 
-    from send_cli.models import Officer
     from send_cli.settings import LONDON, resolve
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
+    from send_cli.store.models import Officer
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="scratch folder (default benchmarks/out, git-ignored)")
     parser.add_argument("--markdown", help="also write the table as Markdown to this file")
     args = parser.parse_args(argv)
-    from send_cli.store import describe  # (a server's password stays out of the table)
+    from send_cli.store.engine import describe  # (a server's password stays out of the table)
 
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
     unknown = set(groups) - {"startup", "demo", "scale", "writes", "bulk", "import", "export",

@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-from send_cli.models import load_all
+from send_cli.store.models import load_all
 
 load_all()  # every table on the metadata, for autogenerate and drift checks
 

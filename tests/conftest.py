@@ -38,7 +38,7 @@ TEAM = [
 def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One migrated store, copied for each test (migrating each time is slow)."""
     from send_cli.settings import resolve
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
 
     path = tmp_path_factory.mktemp("template") / "send.db"
     store = open_store(resolve(db=str(path), officer="test", now=DEFAULT_NOW))
@@ -176,7 +176,7 @@ class PgServer:
     def __init__(self, url: str) -> None:
         import psycopg
 
-        from send_cli.store import describe
+        from send_cli.store.engine import describe
 
         self.where = describe(url)
         self.name = f"sendcli_t{os.getpid()}"
@@ -191,13 +191,13 @@ class PgServer:
         self.admin_url = url
         self.url = url.rpartition("/")[0] + "/" + self.name
         from send_cli.settings import resolve
-        from send_cli.store import open_store
+        from send_cli.store.engine import open_store
 
         open_store(resolve(db=self.url, officer="test", now=DEFAULT_NOW)).dispose()
         self.conn = psycopg.connect(self._dsn(self.url), autocommit=True)
         from sqlmodel import SQLModel
 
-        from send_cli.models import load_all
+        from send_cli.store.models import load_all
 
         load_all()
 
@@ -279,7 +279,7 @@ def pg_server() -> Iterator[PgServer]:
     try:
         server = PgServer(url)
     except Exception as exc:  # no driver, no server, no right to create databases
-        from send_cli.store import describe
+        from send_cli.store.engine import describe
 
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         reason = f"PostgreSQL at {describe(url)} is not usable: {first}"

@@ -75,7 +75,7 @@ def _import_officers(cli: Any, tmp: Path) -> tuple[list[str], str, None]:
 
 
 def _db_upgrade(cli: Any, tmp: Path) -> tuple[list[str], str, None]:
-    from send_cli.store import Store, make_engine, run_migrations
+    from send_cli.store.engine import Store, make_engine, run_migrations
 
     store = Path(cli.store_path)
     for suffix in ("", "-wal", "-shm"):
@@ -246,7 +246,7 @@ def _fingerprint(store: Any) -> str:
     from sqlalchemy import create_engine, select
     from sqlmodel import SQLModel
 
-    from send_cli.models import load_all
+    from send_cli.store.models import load_all
 
     load_all()
     engine = create_engine(str(store))

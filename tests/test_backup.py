@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from send_cli.store import HEAD
+from send_cli.store.engine import HEAD
 
 
 def mode(path: Path | str) -> int:
@@ -129,7 +129,7 @@ def test_restore_with_force_keeps_the_replaced_store(tmp_path: Path, store_path:
 
 
 def test_restore_an_older_backup_is_upgraded(tmp_path: Path, store_path: Path, cli) -> None:
-    from send_cli.store import Store, create_private_file, make_engine, run_migrations
+    from send_cli.store.engine import Store, create_private_file, make_engine, run_migrations
 
     old = tmp_path / "old.db"
     create_private_file(old)

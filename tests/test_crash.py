@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from send_cli.store import HEAD
+from send_cli.store.engine import HEAD
 
 pytestmark = pytest.mark.slow
 
@@ -76,10 +76,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import insert, select
 
-from send_cli.audit import record
-from send_cli.models import Case, Contact
+from send_cli.store.audit import record
+from send_cli.store.models import Case, Contact
 from send_cli.settings import resolve
-from send_cli.store import open_store
+from send_cli.store.engine import open_store
 
 store = open_store(resolve(db=sys.argv[1], officer="CO1", now="2026-11-23T09:00"))
 now = datetime(2026, 11, 23, 9, tzinfo=timezone.utc)
@@ -150,7 +150,7 @@ def downgrade() -> None:
 UPGRADE = """
 import sys
 from pathlib import Path
-from send_cli import store as store_mod
+from send_cli.store import engine as store_mod
 from send_cli.settings import resolve
 
 folder = Path(sys.argv[2])
@@ -168,7 +168,7 @@ def test_killed_in_the_middle_of_a_schema_upgrade(tmp_path: Path, store_path: Pa
     deleted rows, the store is still at the old revision with every row."""
     import shutil
 
-    from send_cli.store import resource_dir
+    from send_cli.store.engine import resource_dir
 
     team.case("C-1")
     team.ok("contact", "log", "C-1", "--channel", "phone", "--direction", "in", "--party",

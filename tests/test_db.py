@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from send_cli.store import HEAD, REVISIONS, Store, make_engine, run_migrations
+from send_cli.store.engine import HEAD, REVISIONS, Store, make_engine, run_migrations
 
 
 def old_store(path: Path, revision: str) -> Path:
     """A store left at an earlier schema revision."""
-    from send_cli.store import create_private_file
+    from send_cli.store.engine import create_private_file
 
     create_private_file(path)
     store = Store(url=f"sqlite:///{path}", engine=make_engine(f"sqlite:///{path}"), path=path)

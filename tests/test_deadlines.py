@@ -154,7 +154,7 @@ def test_query_is_served_by_the_open_due_index(book, store_path, backend):
 def test_deadline_rows_for_the_nightly_bundle(book, store_path):
     from send_cli.reports.deadlines import deadline_rows
     from send_cli.settings import resolve
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
 
     store = open_store(resolve(db=str(store_path), officer="cron", now=TODAY))
     try:

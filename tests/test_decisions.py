@@ -12,7 +12,7 @@ def _timeline_ready() -> bool:
     """timeline.record_milestone is issue 4's; until it lands it raises
     NotImplementedError and decisions on ehcna/issue-decision cannot be
     recorded."""
-    from send_cli import timeline
+    from send_cli.casework import timeline
 
     try:
         timeline.record_milestone(session=None, case=None, kind="assessment-decision",  # type: ignore[arg-type]
@@ -313,21 +313,21 @@ def test_decision_list_filters_and_decision_rows(panel, store_path):
     assert csv_text.splitlines()[0] == \
         "case_ref,panel,meeting,request,outcome,reason,revisit_by,chair"
 
-    from send_cli import panelwork
+    from send_cli.casework import decisions
     from send_cli.settings import resolve
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
 
     store = open_store(resolve(db=str(store_path), officer="t", now="2027-01-04"))
     try:
         with store.read() as session:
-            got = list(panelwork.decision_rows(session, panel="MAP",
+            got = list(decisions.decision_rows(session, panel="MAP",
                                                start=date(2026, 12, 29),
                                                end=date(2026, 12, 29)))
     finally:
         store.dispose()
     assert [(r["case_ref"], r["outcome"], r["revisit_by"]) for r in got] == [
         ("C-1", "declined", None), ("C-2", "deferred", date(2027, 1, 29))]
-    assert list(got[0]) == list(panelwork.DECISION_KEYS)
+    assert list(got[0]) == list(decisions.DECISION_KEYS)
 
 
 def test_audit_of_a_decision(panel):

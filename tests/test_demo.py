@@ -121,3 +121,45 @@ def test_a_table_counts_what_the_list_holds(demo_run, command: list[str]) -> Non
     assert len(rows) > 2 and f"and {len(rows) - 2} more" in table.stdout
     shown = [r["case_ref"] for r in rows[:2]]
     assert all(ref in table.stdout for ref in shown)
+
+
+def test_the_builder_runs_each_sample_line_through_the_runner_it_is_given(tmp_path) -> None:
+    """The builder never imports the command line: the face hands it a runner,
+    and a callback hears of each step done."""
+    import typer
+
+    from send_cli.casework import demo as builder
+    from send_cli.cli import app
+
+    command = typer.main.get_command(app)
+    seen: list[list[str]] = []
+
+    def run(argv: list[str]) -> int:
+        seen.append(argv)
+        return int(command.main(args=argv, prog_name="send-cli", standalone_mode=False) or 0)
+
+    ticks: list[int] = []
+    steps, reference = builder.build(tmp_path / "d.db", run=run, progress=ticks.append)
+    assert reference == REFERENCE
+    assert len(seen) == steps == len(ticks) > 100 and set(ticks) == {1}
+    assert all(argv[:2] == ["--db", str(tmp_path / "d.db")] for argv in seen)
+    assert builder.is_demo_store(tmp_path / "d.db")
+
+
+def test_a_failing_sample_line_stops_the_build(tmp_path) -> None:
+    from send_cli.casework import demo as builder
+    from send_cli.errors import SendError
+
+    steps, _ = builder.read_script(builder.sample_dir())
+    calls: list[list[str]] = []
+
+    def run(argv: list[str]) -> int:
+        calls.append(argv)
+        return 2 if len(calls) == 3 else 0
+
+    with pytest.raises(SendError) as failed:
+        builder.build(tmp_path / "d.db", run=run)
+    third = steps[2]
+    assert failed.value.message == (f"sample data {third.file} line {third.line} failed: "
+                                    "exit 2")
+    assert len(calls) == 3

@@ -22,12 +22,12 @@ def test_usage_errors_are_one_line_exit_2(cli):
 
 
 def test_a_bug_shows_one_line_and_a_hint(cli, monkeypatch):
-    from send_cli import casequeries
+    from send_cli.reports import cases as case_reports
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("Sam Jones secret detail")
 
-    monkeypatch.setattr(casequeries, "case_rows", broken)
+    monkeypatch.setattr(case_reports, "case_rows", broken)
     result = cli("case", "list", "--format", "json")
     assert result.exit_code == 1
     assert result.stderr == (

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from send_cli.rules import escalation as ladder
-from send_cli.workdays import Calendar
+from send_cli.rules.calendar import Calendar
 
 
 @pytest.fixture(scope="module")

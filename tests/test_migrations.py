@@ -25,10 +25,10 @@ from pytest_alembic.tests import (  # noqa: F401  (collected here, see the docst
     test_upgrade,
 )
 
-from send_cli import store as store_mod
-from send_cli.dbops import DERIVED_TABLES
-from send_cli.store import HEAD, REVISIONS, Store, make_engine, run_migrations
-from send_cli.store import alembic_config as store_config
+from send_cli.store import engine as store_mod
+from send_cli.store.engine import HEAD, REVISIONS, Store, make_engine, run_migrations
+from send_cli.store.engine import alembic_config as store_config
+from send_cli.store.upkeep import DERIVED_TABLES
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

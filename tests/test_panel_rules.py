@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from send_cli.rules import panels as rules
-from send_cli.workdays import Calendar
+from send_cli.rules.calendar import Calendar
 
 D = date.fromisoformat
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from send_cli.erasure import ERASED, retention_end, scrub_json
+from send_cli.casework.erasure import ERASED, retention_end, scrub_json
 
 PERSONAL = ("Ada Old", "2000-01-01", "Old Hall School", "Ada's mum", "Ada's fees",
             "Moved away", "Old neighbour")
@@ -188,7 +188,7 @@ def without_secure_delete(monkeypatch: pytest.MonkeyPatch, backend: str) -> None
         return
     from sqlalchemy import event
 
-    import send_cli.store as store_mod
+    import send_cli.store.engine as store_mod
 
     made = store_mod.make_engine
 

@@ -219,7 +219,7 @@ def test_a_read_command_imports_no_alembic_on_a_current_store(tmp_path: Path) ->
 
 def test_a_report_builds_only_the_tables_it_reads(tmp_path: Path) -> None:
     """Building a SQLModel class costs ~10 ms: `overdue` builds the four it
-    needs (send_cli/models/__init__.py), a write builds them all."""
+    needs (send_cli/store/models/__init__.py), a write builds them all."""
     db = tmp_path / "s.db"
     assert probe("--db", str(db), "init")["code"] == 0
     report = probe("--db", str(db), "overdue", "--format", "json")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from send_cli import store as store_mod
 from send_cli.errors import StoreUnavailable
 from send_cli.settings import resolve
-from send_cli.store import HEAD, open_store
+from send_cli.store import engine as store_mod
+from send_cli.store.engine import HEAD, open_store
 
 
 def mode(path: Path | str) -> int:
@@ -34,7 +34,7 @@ def test_new_store_and_its_wal_are_owner_only(tmp_path: Path, cli,
         store = open_store(settings)
         try:
             with store.write() as session:  # keep the -wal and -shm alive
-                from send_cli.models import Setting
+                from send_cli.store.models import Setting
 
                 session.add(Setting(key="probe", value="1"))
             assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
@@ -134,7 +134,7 @@ def test_unreachable_or_unknown_databases(cli, url: str, expected: str) -> None:
 
 
 def test_open_store_without_upgrading_refuses_a_store_behind(tmp_path: Path) -> None:
-    from send_cli.store import Store, make_engine, run_migrations
+    from send_cli.store.engine import Store, make_engine, run_migrations
 
     path = tmp_path / "old.db"
     store_mod.create_private_file(path)

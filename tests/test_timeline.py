@@ -206,16 +206,16 @@ def test_record_milestone_for_panels(t, store_path):
     """The panels engineer's entry point validates and records like the command."""
     from datetime import datetime
 
-    from send_cli import casework, timeline
+    from send_cli.casework import cases, timeline
     from send_cli.errors import RuleViolation
     from send_cli.settings import LONDON, resolve
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
 
     store = open_store(resolve(db=str(store_path), officer="chair", now=NOW))
     now = datetime(2028, 12, 29, 9, tzinfo=LONDON)
     try:
         with store.write() as session:
-            case = casework.get_case(session, "C-1")
+            case = cases.get_case(session, "C-1")
             with pytest.raises(RuleViolation):
                 timeline.record_milestone(session=session, case=case, kind="issue-decision",
                                           on=datetime(2026, 12, 1).date(), outcome="agreed",
@@ -462,7 +462,7 @@ def test_case_show_draws_the_clock_timeline(t):
 def test_clock_states():
     from datetime import date
 
-    from send_cli.timeline import clock_state
+    from send_cli.casework.timeline import clock_state
 
     d = date.fromisoformat
     assert clock_state("final-plan", d("2027-03-22"), d("2027-03-22"), d("2027-04-01")) == "met"

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from send_cli.rules.calendar import Calendar, england_bank_holidays
 from send_cli.settings import LONDON
-from send_cli.workdays import Calendar, england_bank_holidays
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from send_cli.audit import record
 from send_cli.errors import Conflict, NotFound, RuleViolation
-from send_cli.models import CalendarDay
-from send_cli.workdays import Calendar
+from send_cli.rules.calendar import Calendar
+from send_cli.store.audit import record
+from send_cli.store.models import CalendarDay
 
 
 @dataclass
@@ -24,8 +24,8 @@ def close_day(*, session: Session, cal: Calendar, day: date, reason: str, actor:
               now: datetime) -> Closed:
     """Make DAY a closure day. The panel meetings on it move to the next
     working day in the same transaction (or the closure is refused, nothing
-    written, when one cannot: see panelwork.move_off_closed_day)."""
-    from send_cli import panelwork
+    written, when one cannot: see meetings.move_off_closed_day)."""
+    from send_cli.casework import meetings
 
     if session.get(CalendarDay, (day, "closure")) is not None:
         raise Conflict(f"{day} is already a closure day",
@@ -33,7 +33,7 @@ def close_day(*, session: Session, cal: Calendar, day: date, reason: str, actor:
     why = cal.reason_closed(day)
     if why is not None:
         raise RuleViolation(f"{day} ({day:%A}) is already not a working day: {why}")
-    moved, notes = panelwork.move_off_closed_day(
+    moved, notes = meetings.move_off_closed_day(
         session=session, cal=cal.with_closure(day, reason), day=day, reason=reason,
         actor=actor, now=now)
     closure = CalendarDay(day=day, kind="closure", name=reason)
@@ -47,7 +47,7 @@ def close_day(*, session: Session, cal: Calendar, day: date, reason: str, actor:
 def reopen_day(*, session: Session, day: date, actor: str, now: datetime) -> list[str]:
     """DAY is a working day again. Meetings moved off it stay where they
     are; returns notes saying how to bring each back."""
-    from send_cli import panelwork
+    from send_cli.casework import meetings
 
     closure = session.get(CalendarDay, (day, "closure"))
     if closure is None:
@@ -56,4 +56,4 @@ def reopen_day(*, session: Session, day: date, actor: str, now: datetime) -> lis
     record(session, officer=actor, now=now, action="calendar.reopen", entity="calendar",
            entity_id=day.isoformat(), before={"day": day, "reason": closure.name})
     session.delete(closure)
-    return panelwork.moved_off(session, day, now)
+    return meetings.moved_off(session, day=day, now=now)

@@ -1,22 +1,23 @@
-"""Contacts and the follow-ups they owe or settle (seed 001's promises)."""
+"""Contacts: logging a call, email, letter or meeting, and the follow-ups it
+owes or settles (the promises the casework charter makes to families)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from send_cli.audit import record
-from send_cli.casework import check_text, open_case
-from send_cli.errors import BadInput, NotFound, RuleViolation
-from send_cli.models import Case, Contact, Followup, Officer
+from send_cli.casework.cases import open_case
+from send_cli.casework.fields import check_text
+from send_cli.casework.followups import aware
+from send_cli.errors import BadInput
 from send_cli.rules import followups as promises
-from send_cli.settings import LONDON
-from send_cli.workdays import Calendar
+from send_cli.rules.calendar import Calendar
+from send_cli.store.audit import record
+from send_cli.store.models import Case, Contact, Followup, Officer
 
 SUMMARY_MAX = 4000
-NOTE_MAX = 2000
 
 
 def _acting_officer(session: Session, actor: str, case: Case) -> int:
@@ -87,7 +88,7 @@ def _settle(session: Session, case: Case, *, channel: str, direction: str, party
             continue
         # owed since the message came, or since it was made (a decision's
         # outcome call, an escalation)
-        since = _aware(their_at if followup.contact_id is not None else followup.created_at)
+        since = aware(their_at if followup.contact_id is not None else followup.created_at)
         if since <= at:
             owed.append((since, followup.id, followup))
     if not owed:
@@ -98,34 +99,6 @@ def _settle(session: Session, case: Case, *, channel: str, direction: str, party
     settled.note = f"settled by contact {contact.id}"
     session.add(settled)
     return settled
-
-
-def _aware(moment: datetime) -> datetime:
-    """A stored moment as an aware date-time (a naive one is UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def followup_done(*, session: Session, followup_id: int, note: str | None, actor: str,
-                  now: datetime) -> Followup:
-    # ids are 32-bit on PostgreSQL: a larger one is asked of nobody
-    followup = session.get(Followup, followup_id) if 0 < followup_id < 2**31 else None
-    if followup is None:
-        raise NotFound(f"no follow-up {followup_id}", hint="See 'send-cli followup list'.")
-    if followup.done_at is not None:
-        done_on = _aware(followup.done_at).astimezone(LONDON)
-        raise RuleViolation(f"follow-up {followup_id} was already done on {done_on:%Y-%m-%d}")
-    if note is not None:
-        check_text(note, what="note", max_len=NOTE_MAX, lines=True)
-    case = session.get(Case, followup.case_id)
-    followup.done_at = now
-    followup.done_by = actor
-    followup.note = note
-    session.add(followup)
-    record(session, officer=actor, now=now, action="followup.done", entity="followup",
-           entity_id=followup_id, case_ref=case.ref if case else None,
-           before={"kind": followup.kind, "status": "open", "done_at": None},
-           after={"kind": followup.kind, "status": "done", "done_at": now, "note": note})
-    return followup
 
 
 def due_text(kind: str, due: date) -> str:

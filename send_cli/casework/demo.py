@@ -1,4 +1,4 @@
-"""The demo: a store built from sample_data/ by replaying send-cli commands.
+"""The demo builder: a store built from sample_data/ by replaying send-cli commands.
 
 Each sample_data/*.txt file, in name order, holds send-cli command lines
 (shell quoting) and directives:
@@ -17,12 +17,12 @@ import contextlib
 import io
 import os
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from send_cli.errors import SendError
-from send_cli.store import resource_dir
+from send_cli.store.engine import resource_dir
 
 DEFAULT_DEMO_DB = "send-demo.db"
 # A setting only demo stores carry: the demo replaces no other file.
@@ -91,24 +91,13 @@ def _quiet() -> Iterator[io.StringIO]:
         yield buf
 
 
-_COMMAND = None
-
-
-def run(argv: list[str]) -> int:
-    """Run one send-cli command in this process; its exit code."""
-    global _COMMAND
-    if _COMMAND is None:
-        import typer
-
-        from send_cli.cli import app
-
-        _COMMAND = typer.main.get_command(app)
-    return int(_COMMAND.main(args=argv, prog_name="send-cli", standalone_mode=False) or 0)
-
-
-def build(db: Path, *, folder: Path | None = None) -> tuple[int, str]:
-    """Build a fresh demo store at DB. Returns (steps run, reference moment)."""
-    from send_cli import store as store_mod
+def build(db: Path, *, run: Callable[[list[str]], int], folder: Path | None = None,
+          progress: Callable[[int], None] | None = None) -> tuple[int, str]:
+    """Build a fresh demo store at DB by giving each sample command line to RUN
+    (the face runs it as send-cli would and returns its exit code: the builder
+    never imports the command line). PROGRESS, when given, hears of each step
+    done. Returns (steps run, reference moment)."""
+    from send_cli.store import engine as store_mod
 
     folder = folder or sample_dir()
     steps, reference = read_script(folder)
@@ -130,6 +119,8 @@ def build(db: Path, *, folder: Path | None = None) -> tuple[int, str]:
                 raise SendError(
                     f"sample data {step.file} line {step.line} failed: "
                     f"{last[0] if last else 'exit ' + str(code)}", exit_code=1)
+            if progress is not None:
+                progress(1)
         with store_mod.STORE_CACHE[str(db)].write() as session:
             from sqlalchemy import text
 
@@ -146,7 +137,7 @@ def is_demo_store(db: Path) -> bool:
     """Whether DB is a store the demo built (read without changing it)."""
     import sqlite3
 
-    from send_cli.store import SQLITE_MAGIC
+    from send_cli.store.engine import SQLITE_MAGIC
 
     try:
         with open(db, "rb") as fh:

@@ -27,9 +27,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from send_cli.audit import record
 from send_cli.errors import RuleViolation
-from send_cli.models import (
+from send_cli.rules.people import birthday
+from send_cli.store.audit import record
+from send_cli.store.models import (
     AuditEntry,
     Contact,
     Deadline,
@@ -39,7 +40,6 @@ from send_cli.models import (
     Setting,
     TimeException,
 )
-from send_cli.rules.people import birthday
 
 ERASED = "[erased]"
 
@@ -110,7 +110,7 @@ def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Eras
     """Erase the personal data of the closed case REF (see the module notes).
     Refuses an open case, one already erased, and one still within its
     retention period. Error messages name only the reference."""
-    from send_cli.casework import get_case
+    from send_cli.casework.cases import get_case
 
     case = get_case(session, ref)
     if case.erased_at is not None:

@@ -1,5 +1,4 @@
-"""Data in and out: `import cases|officers` from CSV (all rows or none) and
-the streamed rows behind `export cases|contacts|decisions|followups`.
+"""Data in: `import cases|officers` from CSV, all rows or none.
 
 An import is checked with the same rules as `case add` / `officer add`,
 row by row, inside one write transaction; rows go to the store in chunks
@@ -22,22 +21,21 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from send_cli.audit import record
-from send_cli.casework import add_officer, check_case_fields
+from send_cli.casework.cases import check_case_fields
+from send_cli.casework.exports import CASE_EXPORT_KEYS
+from send_cli.casework.officers import add_officer
 from send_cli.errors import BadInput, SendError
-from send_cli.models import Case, Officer
-from send_cli.render import FORMULA_LEADERS
+from send_cli.rules.cells import FORMULA_LEADERS
 from send_cli.rules.people import REQUESTED_BY
 from send_cli.settings import parse_date, parse_officer_code
+from send_cli.store.audit import record
+from send_cli.store.models import Case, Officer
 
 CHUNK = 10_000
 IMPORT_CACHE_KIB = 256 * 1024  # SQLite page cache while importing (grows only as used)
 NAME_MAX = 200
 SETTING_MAX = 200
 
-# `export cases --format csv` writes these; an import needs the first five.
-CASE_EXPORT_KEYS = ("ref", "name", "dob", "officer", "received", "requested_by", "setting",
-                    "status")
 CASE_REQUIRED = ("ref", "name", "dob", "officer", "received")
 CASE_OPTIONAL = ("requested_by", "setting", "status")
 # An import registers new requests: a status other than this would claim
@@ -49,12 +47,6 @@ CASE_COLUMNS = ("ref", "name", "dob", "officer_id", "received", "requested_by", 
 OFFICER_REQUIRED = ("code", "name", "email", "team", "role")
 OFFICER_OPTIONAL = ("active",)  # as `officer list --format csv` writes it
 
-CONTACT_EXPORT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", "summary",
-                       "officer")
-DECISION_EXPORT_KEYS = ("case_ref", "panel", "meeting", "request", "outcome", "reason",
-                        "revisit_by", "chair")
-FOLLOWUP_EXPORT_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at")
-EXPORTS = ("cases", "contacts", "decisions", "followups")
 
 Progress = Callable[[int], None]
 
@@ -418,7 +410,7 @@ def _case_values(ref: str, name: str, dob_text: str, code: str, received_text: s
 def _refresh_clocks(session: Session, after_id: int, today: date) -> None:
     """Start the statutory clocks of the cases just imported (ids above
     AFTER_ID: this write transaction is the only writer)."""
-    from send_cli import timeline
+    from send_cli.casework import timeline
 
     bulk = getattr(timeline, "refresh_deadlines_bulk", None)
     if bulk is not None:
@@ -434,8 +426,8 @@ def _refresh_clocks(session: Session, after_id: int, today: date) -> None:
     # copied to every new case by one INSERT ... SELECT inside the database.
     from sqlalchemy import Column, Date, Index, Integer, MetaData, String, Table, Text
 
-    from send_cli.models import Deadline
     from send_cli.rules import statutory
+    from send_cli.store.models import Deadline
 
     months = timeline.under5_months(session)
     conn = session.connection()
@@ -512,19 +504,3 @@ def import_officers(*, session: Session, path: Path, actor: str, now: datetime,
         record(session, officer=actor, now=now, action="officer.import", entity="import",
                entity_id=sheet.name[:64], after={"file": sheet.name, "officers": count})
     return count
-
-
-# -- export ------------------------------------------------------------------------
-def export_rows(session: Session, what: str) -> tuple[Sequence[str], Iterator[dict[str, Any]]]:
-    """The public keys and the streamed rows of one export."""
-    from send_cli import casequeries, panelwork
-
-    if what == "cases":
-        return CASE_EXPORT_KEYS, casequeries.case_rows(session)
-    if what == "contacts":
-        return CONTACT_EXPORT_KEYS, casequeries.contact_rows(session, iso_times=True)
-    if what == "decisions":
-        return DECISION_EXPORT_KEYS, panelwork.decision_rows(session)
-    if what == "followups":
-        return FOLLOWUP_EXPORT_KEYS, casequeries.followup_rows(session, include_done=True)
-    raise BadInput(f"export '{what}' is not known; use one of: {', '.join(EXPORTS)}")

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
-from send_cli.audit import record
 from send_cli.errors import BadInput, Conflict, RuleViolation
-from send_cli.models import (
+from send_cli.rules import statutory as rules
+from send_cli.store.audit import record
+from send_cli.store.models import (
     AdviceRequest,
     Appeal,
     CalendarDay,
@@ -27,7 +28,6 @@ from send_cli.models import (
     Setting,
     TimeException,
 )
-from send_cli.rules import statutory as rules
 
 # Who may still ask for reg 8 advice: a case being assessed.
 ADVICE_STATUSES = ("requested", "assessing", "drafting")

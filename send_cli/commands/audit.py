@@ -27,16 +27,16 @@ def audit(
 
     Example: send-cli audit EHC-2026-00001
     """
-    from send_cli import casequeries
     from send_cli.render import AUDIT_TABLE_COLUMNS, audit_table_rows, emit
+    from send_cli.reports import cases as case_reports
 
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
         if ref is not None:
-            casequeries.check_audit_ref(session, ref)
+            case_reports.check_audit_ref(session, ref)
         # JSON gives before and after as objects; a table or CSV as JSON text
-        rows = casequeries.audit_rows(session, case_ref=ref, objects=fmt == "json")
+        rows = case_reports.audit_rows(session, case_ref=ref, objects=fmt == "json")
         if fmt == "table":
             emit(audit_table_rows(rows), AUDIT_TABLE_COLUMNS, fmt=fmt, output=output,
                  title="Audit trail", limit=limit, empty="No audit entries.")

@@ -25,7 +25,7 @@ def calendar_close(
     (refused when the panel already meets that day: merge or move it first).
     Example: send-cli calendar close 2026-12-29 --reason "Christmas closure"
     """
-    from send_cli import calendarops
+    from send_cli.casework import calendar
     from send_cli.render import message
 
     st = state(ctx)
@@ -34,7 +34,7 @@ def calendar_close(
     assert when is not None
     store = st.store()
     with store.write() as session:
-        done = calendarops.close_day(session=session, cal=store.calendar(), day=when,
+        done = calendar.close_day(session=session, cal=store.calendar(), day=when,
                                      reason=reason, actor=st.settings.officer,
                                      now=st.settings.now)
     store.forget_calendar()
@@ -56,7 +56,7 @@ def calendar_reopen(
 
     Example: send-cli calendar reopen 2026-12-29
     """
-    from send_cli import calendarops
+    from send_cli.casework import calendar
     from send_cli.render import message
 
     st = state(ctx)
@@ -64,7 +64,7 @@ def calendar_reopen(
     assert when is not None
     store = st.store()
     with store.write() as session:
-        notes = calendarops.reopen_day(session=session, day=when, actor=st.settings.officer,
+        notes = calendar.reopen_day(session=session, day=when, actor=st.settings.officer,
                                        now=st.settings.now)
     store.forget_calendar()
     message(f"{when} is a working day again")

@@ -44,7 +44,7 @@ def case_add(
     Example: send-cli case add --name "Sam Jones" --dob 2016-05-04 --officer AO1
     --received 2026-11-02 --requested-by parent
     """
-    from send_cli import casework
+    from send_cli.casework import cases
     from send_cli.render import data_line
     from send_cli.rules.people import REQUESTED_BY
 
@@ -57,7 +57,7 @@ def case_add(
     got = a_date(received, what="--received")
     assert born is not None and got is not None
     with st.store().write() as session:
-        case = casework.add_case(session=session, ref=ref, name=name, dob=born,
+        case = cases.add_case(session=session, ref=ref, name=name, dob=born,
                                  officer=officer, received=got, requested_by=requested_by,
                                  setting=setting, actor=st.settings.officer,
                                  now=st.settings.now)
@@ -93,9 +93,9 @@ def case_list(
 
     Example: send-cli case list --officer AO1 --status assessing
     """
-    from send_cli import casequeries
-    from send_cli.casework import CASE_STATUSES
     from send_cli.render import emit
+    from send_cli.reports import cases as case_reports
+    from send_cli.rules.cases import CASE_STATUSES
 
     st = state(ctx)
     check_format(fmt)
@@ -103,13 +103,13 @@ def case_list(
         choice(status, CASE_STATUSES, what="--status")
     with st.store().read() as session:
         if officer is not None:  # an unknown code is refused, not listed as no cases
-            from send_cli.casework import get_officer
+            from send_cli.casework.officers import get_officer
 
             get_officer(session, officer)
         total = None
         if fmt == "table":
-            total = casequeries.case_count(session, officer=officer, status=status)
-        rows = casequeries.case_rows(session, officer=officer, status=status)
+            total = case_reports.case_count(session, officer=officer, status=status)
+        rows = case_reports.case_rows(session, officer=officer, status=status)
         emit(rows, CASE_COLUMNS, fmt=fmt, output=output, title="Cases", limit=limit,
              total=total, empty="No cases.")
 
@@ -126,17 +126,18 @@ def case_show(
 
     Example: send-cli case show EHC-2026-00001
     """
-    from send_cli import casequeries, casework
+    from send_cli.casework import cases
     from send_cli.render import emit_case
+    from send_cli.reports import cases as case_reports
 
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
-        case = casework.get_case(session, ref)
-        detail: dict[str, Any] = casequeries.case_detail(session, case, st.settings.today)
+        case = cases.get_case(session, ref)
+        detail: dict[str, Any] = case_reports.case_detail(session, case, st.settings.today)
     if fmt == "json":  # the audit entries' before and after as objects, as 'audit' gives
-        detail["audit"] = [{**e, "before": casequeries.audit_value(e["before"]),
-                            "after": casequeries.audit_value(e["after"])}
+        detail["audit"] = [{**e, "before": case_reports.audit_value(e["before"]),
+                            "after": case_reports.audit_value(e["after"])}
                            for e in detail["audit"]]
     emit_case(detail, fmt=fmt, output=output, today=st.settings.today)
 
@@ -151,12 +152,12 @@ def case_assign(
 
     Example: send-cli case assign EHC-2026-00001 CO2
     """
-    from send_cli import casework
+    from send_cli.casework import cases
     from send_cli.render import message
 
     st = state(ctx)
     with st.store().write() as session:
-        _, moved = casework.assign_case(session=session, ref=ref, officer=officer,
+        _, moved = cases.assign_case(session=session, ref=ref, officer=officer,
                                         actor=st.settings.officer, now=st.settings.now)
     message(f"{ref} is now with {officer} ({moved} open follow-ups moved)")
 
@@ -171,12 +172,12 @@ def case_close(
 
     Example: send-cli case close EHC-2026-00001 --reason "moved out of the area"
     """
-    from send_cli import casework
+    from send_cli.casework import cases
     from send_cli.render import message
 
     st = state(ctx)
     reason = text(reason, what="--reason", max_len=500)
     with st.store().write() as session:
-        casework.close_case(session=session, ref=ref, reason=reason,
+        cases.close_case(session=session, ref=ref, reason=reason,
                             actor=st.settings.officer, now=st.settings.now)
     message(f"closed {ref}")

@@ -14,7 +14,7 @@ from send_cli.errors import BadInput, SendError
 
 if TYPE_CHECKING:
     from send_cli.settings import Settings
-    from send_cli.store import Store
+    from send_cli.store.engine import Store
 
 
 @dataclass
@@ -44,14 +44,14 @@ class AppState:
 
     def store(self) -> Store:
         if self._store is None:
-            from send_cli.store import open_store
+            from send_cli.store.engine import open_store
 
             self._store = open_store(self.settings,
                                      create=self.command not in READ_ONLY_COMMANDS)
         return self._store
 
     def close(self) -> None:
-        from send_cli import store as store_mod
+        from send_cli.store import engine as store_mod
 
         if self._store is not None and store_mod.STORE_CACHE is None:
             self._store.dispose()

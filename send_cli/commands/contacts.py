@@ -34,7 +34,7 @@ def contact_log(
     Example: send-cli contact log EHC-2026-00001 --channel voicemail --direction in
     --party parent --summary "asks about the EP visit" --at 2026-12-24T15:20
     """
-    from send_cli import contacts
+    from send_cli.casework import contacts
     from send_cli.render import message
     from send_cli.rules.followups import CHANNELS, DIRECTIONS, PARTIES
 

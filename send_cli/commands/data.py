@@ -22,20 +22,20 @@ ExportFormatOpt = Annotated[str, typer.Option("--format", "-f", help="csv or jso
 
 
 def _import(ctx: typer.Context, what: str, path: Path) -> None:
-    from send_cli import dataio
+    from send_cli.casework import imports
     from send_cli.render import message, progress
 
     st = state(ctx)
     store = st.store()
-    do = dataio.import_cases if what == "cases" else dataio.import_officers
+    do = imports.import_cases if what == "cases" else imports.import_officers
     try:
         # the bar's total: the lines after the header (a guess when cells hold new lines)
-        total = max(dataio.count_lines(path) - 1, 0) if _stderr_is_terminal() else None
+        total = max(imports.count_lines(path) - 1, 0) if _stderr_is_terminal() else None
         with progress(f"importing {path.name}", total) as advance:
             with store.write() as session:
                 count = do(session=session, path=path, actor=st.settings.officer,
                            now=st.settings.now, progress=advance if total else None)
-    except dataio.BadRows as exc:
+    except imports.BadRows as exc:
         message(f"error: {exc.message}")
         for line, reason in exc.problems:
             message(f"line {line}: {reason}")
@@ -78,7 +78,7 @@ def import_officers(ctx: typer.Context, path: FileArg) -> None:
 
 
 def _export(ctx: typer.Context, what: str, fmt: str, output: Path | None) -> None:
-    from send_cli import dataio
+    from send_cli.casework import exports
     from send_cli.errors import BadInput
     from send_cli.render import emit
 
@@ -86,7 +86,7 @@ def _export(ctx: typer.Context, what: str, fmt: str, output: Path | None) -> Non
         raise BadInput(f"--format '{fmt}' is not known for export; use csv or json")
     st = state(ctx)
     with st.store().read() as session:
-        keys, rows = dataio.export_rows(session, what)
+        keys, rows = exports.export_rows(session, what)
         emit(rows, keys, fmt=fmt, output=output)
 
 

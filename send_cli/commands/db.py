@@ -26,9 +26,9 @@ def init(ctx: typer.Context) -> None:
 
     Example: send-cli --db /srv/send/send.db init
     """
-    from send_cli.audit import record
     from send_cli.render import data_line, message
-    from send_cli.store import BANK_HOLIDAY_YEARS, HEAD, seed
+    from send_cli.store.audit import record
+    from send_cli.store.engine import BANK_HOLIDAY_YEARS, HEAD, seed
 
     st = state(ctx)
     store = st.store()
@@ -48,7 +48,7 @@ def init(ctx: typer.Context) -> None:
 
 def _peek(ctx: typer.Context):  # type: ignore[no-untyped-def]
     """The store without creating or upgrading it."""
-    from send_cli.store import open_store
+    from send_cli.store.engine import open_store
 
     st = state(ctx)
     return open_store(st.settings, upgrade=False, allow_behind=True)
@@ -60,13 +60,13 @@ def db_current(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
 
     Example: send-cli db current --format json
     """
-    from send_cli import dbops
     from send_cli.render import emit_object
+    from send_cli.store import upkeep
 
     check_format(fmt)
     store = _peek(ctx)
     try:
-        info = dbops.current_info(store)
+        info = upkeep.current_info(store)
     finally:
         store.dispose()
     emit_object(info, fmt=fmt, output=output)
@@ -78,13 +78,13 @@ def db_history(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
 
     Example: send-cli db history
     """
-    from send_cli import dbops
     from send_cli.render import emit
+    from send_cli.store import upkeep
 
     check_format(fmt)
     store = _peek(ctx)
     try:
-        rows = dbops.history_rows(store)
+        rows = upkeep.history_rows(store)
     finally:
         store.dispose()
     emit(rows, ("revision", "description", "applied", "current"), fmt=fmt, output=output,
@@ -98,7 +98,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     Example: send-cli db upgrade
     """
     from send_cli.render import message
-    from send_cli.store import HEAD
+    from send_cli.store.engine import HEAD
 
     st = state(ctx)
     store = st.store()
@@ -116,13 +116,13 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = N
 
     Example: send-cli db check
     """
-    from send_cli import dbops
     from send_cli.errors import StoreUnavailable
     from send_cli.render import emit
+    from send_cli.store import upkeep
 
     check_format(fmt)
     st = state(ctx)
-    result = dbops.check_store(st.settings.db)
+    result = upkeep.check_store(st.settings.db)
     emit(result.rows, ("check", "result"), fmt=fmt, output=output, title="Store check",
          limit=0)
     if result.damaged:
@@ -148,12 +148,12 @@ def db_recount(ctx: typer.Context) -> None:
 
     Example: send-cli db recount
     """
-    from send_cli import dbops
     from send_cli.render import message
+    from send_cli.store import upkeep
 
     st = state(ctx)
     store = st.store()
-    dbops.recount(store, actor=st.settings.officer, now=st.settings.now)
+    upkeep.recount(store, actor=st.settings.officer, now=st.settings.now)
     message("the KPI counts were worked out again from the rows they count")
 
 
@@ -171,13 +171,13 @@ def db_backup(
 
     Example: send-cli db backup /srv/send/backups/
     """
-    from send_cli import dbops
     from send_cli.render import data_line, message
+    from send_cli.store import upkeep
 
     st = state(ctx)
     store = _peek(ctx)  # a store behind the latest schema is backed up as it is
     try:
-        done = dbops.backup(store, Path(dest), force=force, now=st.settings.now,
+        done = upkeep.backup(store, Path(dest), force=force, now=st.settings.now,
                             folder=dest.endswith(("/", os.sep)))
     finally:
         store.dispose()
@@ -200,12 +200,12 @@ def db_restore(
 
     Example: send-cli db restore /srv/send/backups/send-20261123T090000.db
     """
-    from send_cli import dbops
-    from send_cli.audit import record
     from send_cli.render import message
+    from send_cli.store import upkeep
+    from send_cli.store.audit import record
 
     st = state(ctx)
-    done = dbops.restore(st.settings.db, src, force=force, now=st.settings.now)
+    done = upkeep.restore(st.settings.db, src, force=force, now=st.settings.now)
     store = st.store()  # opens, and upgrades, the restored store
     with store.write() as session:
         record(session, officer=st.settings.officer, now=st.settings.now,
@@ -229,14 +229,14 @@ def db_copy(
 
     Example: send-cli db copy --to postgresql+psycopg://send:secret@db.council.local/send
     """
-    from send_cli import dbops
     from send_cli.render import message
-    from send_cli.store import describe
+    from send_cli.store import upkeep
+    from send_cli.store.engine import describe
 
     st = state(ctx)
     _peek(ctx).dispose()  # never copies a store it has just made
     store = st.store()
-    counts = dbops.copy_store(store, to, actor=st.settings.officer, now=st.settings.now,
+    counts = upkeep.copy_store(store, to, actor=st.settings.officer, now=st.settings.now,
                               progress=message)
     message(f"copied {sum(counts.values())} rows in {len(counts)} tables to {describe(to)}")
     message(f"use it with: send-cli --db '{describe(to)}' ... (or set SEND_CLI_DB)")

@@ -51,8 +51,9 @@ def decision_log(
     Example: send-cli decision log EHC-2026-00001 --panel MAP --meeting 2027-01-08
     --outcome agreed --reason "needs may require provision" --chair "A. Morgan"
     """
-    from send_cli import panelwork
+    from send_cli.casework import decisions
     from send_cli.render import emit, message
+    from send_cli.reports import cases as case_reports
     from send_cli.rules.panels import OUTCOMES
 
     st = state(ctx)
@@ -66,12 +67,12 @@ def decision_log(
                   max_len=200)
     store = st.store()
     with store.write() as session:
-        done = panelwork.log_decision(
+        done = decisions.log_decision(
             session=session, cal=store.calendar(), ref=ref, code=panel, day=day,
             outcome=outcome, reason=reason, revisit_by=revisit, chair=signed,
             request=request.strip() if request else None, actor=st.settings.officer,
             now=st.settings.now)
-        officers = panelwork.officer_codes(session, [f.officer_id for f in done.followups])
+        officers = case_reports.officer_codes(session, [f.officer_id for f in done.followups])
         rows = [{"id": f.id, "case_ref": ref, "kind": f.kind, "due": f.due,
                  "officer": officers.get(f.officer_id)} for f in done.followups]
         what = done.referral.request
@@ -99,7 +100,7 @@ def decision_list(
 
     Example: send-cli decision list --panel MAP --from 2026-12-01 --to 2026-12-31
     """
-    from send_cli import panelwork
+    from send_cli.casework import decisions, panels
     from send_cli.render import emit
 
     st = state(ctx)
@@ -108,7 +109,7 @@ def decision_list(
     last = a_date(end, what="--to")
     with st.store().read() as session:
         if panel:
-            panelwork.get_panel(session, panel)
-        rows = panelwork.decision_rows(session, panel=panel, start=first, end=last)
-        emit(rows, panelwork.DECISION_KEYS, fmt=fmt, output=output, title="Panel decisions",
+            panels.get_panel(session, panel)
+        rows = decisions.decision_rows(session, panel=panel, start=first, end=last)
+        emit(rows, decisions.DECISION_KEYS, fmt=fmt, output=output, title="Panel decisions",
              limit=limit, empty="No decisions.")

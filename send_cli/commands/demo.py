@@ -24,12 +24,12 @@ def demo(
     """
     import time
 
-    from send_cli import demo as demo_mod
+    from send_cli.casework import demo as demo_builder
     from send_cli.commands.common import state
     from send_cli.errors import BadInput
     from send_cli.render import console, message
     from send_cli.settings import default_db_path
-    from send_cli.store import to_url
+    from send_cli.store.engine import to_url
 
     st = state(ctx)
     target = db.expanduser().resolve()
@@ -41,16 +41,24 @@ def demo(
     if target in real:
         raise BadInput(f"--db '{db}' is your real store; the demo never overwrites it. "
                        "Pick another file, e.g. send-demo.db")
+    # The sample lines are run by this very command line (the root group),
+    # in this process: the builder is handed the runner, never the CLI.
+    root = ctx.find_root().command
+
+    def run(argv: list[str]) -> int:
+        return int(root.main(args=argv, prog_name="send-cli", standalone_mode=False) or 0)
+
     started = time.monotonic()
-    steps, reference = demo_mod.build(target)
+    folder = demo_builder.sample_dir()
+    steps, reference = demo_builder.build(target, run=run, folder=folder)
     message(f"built {target} from {steps} sample commands in "
             f"{time.monotonic() - started:.1f} s; reports for {reference}")
     con = console()
-    for heading, argv in demo_mod.read_reports(demo_mod.sample_dir()):
+    for heading, argv in demo_builder.read_reports(folder):
         con.print()
         con.print(f"== {heading} ==  (send-cli --now {reference} {' '.join(argv)})",
                   style="bold")
-        demo_mod.run(["--db", str(target), "--now", reference] + argv)
+        run(["--db", str(target), "--now", reference] + argv)
     con.print()
     con.print("Try next:", style="bold")
     for line in TRY_NEXT:

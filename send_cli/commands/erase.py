@@ -23,7 +23,7 @@ def case_erase(
 
     Example: send-cli case erase EHC-2019-00012
     """
-    from send_cli import erasure
+    from send_cli.casework import erasure
     from send_cli.commands.common import state
     from send_cli.render import message
 

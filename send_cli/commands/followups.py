@@ -31,16 +31,17 @@ def followup_list(
 
     Example: send-cli followup list --officer CO1
     """
-    from send_cli import casequeries, casework
+    from send_cli.casework import cases, officers
     from send_cli.render import emit
+    from send_cli.reports import cases as case_reports
 
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
-        case_id = casework.get_case(session, ref).id if ref else None
+        case_id = cases.get_case(session, ref).id if ref else None
         if officer:
-            casework.get_officer(session, officer)
-        rows = casequeries.followup_rows(session, case_id=case_id, officer=officer,
+            officers.get_officer(session, officer)
+        rows = case_reports.followup_rows(session, case_id=case_id, officer=officer,
                                          include_done=all_)
         emit(rows, FOLLOWUP_COLUMNS, fmt=fmt, output=output, title="Follow-ups", limit=limit,
              empty="No open follow-ups.")
@@ -57,12 +58,12 @@ def followup_done(
 
     Example: send-cli followup done 42 --note "called back, EP visit confirmed"
     """
-    from send_cli import contacts
+    from send_cli.casework.followups import followup_done
     from send_cli.render import message
 
     st = state(ctx)
     note = text(note, what="--note", required=False, max_len=2000) or None
     with st.store().write() as session:
-        contacts.followup_done(session=session, followup_id=followup_id, note=note,
-                               actor=st.settings.officer, now=st.settings.now)
+        followup_done(session=session, followup_id=followup_id, note=note,
+                      actor=st.settings.officer, now=st.settings.now)
     message(f"follow-up {followup_id} done")

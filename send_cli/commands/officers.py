@@ -31,7 +31,7 @@ def officer_add(
     Example: send-cli officer add AO1 --name "Priya Shah" --email priya.shah@council.gov.uk
     --team assessment --role assessment-officer
     """
-    from send_cli import casework
+    from send_cli.casework import fields, officers
     from send_cli.render import message
     from send_cli.rules.people import ROLES, TEAMS
     from send_cli.settings import parse_officer_code
@@ -40,10 +40,10 @@ def officer_add(
     parse_officer_code(code)
     choice(team, TEAMS, what="--team")
     choice(role, ROLES, what="--role")
-    name = text(name, what="--name", max_len=casework.NAME_MAX)
-    email = text(email, what="--email", max_len=casework.EMAIL_MAX)
+    name = text(name, what="--name", max_len=fields.NAME_MAX)
+    email = text(email, what="--email", max_len=fields.EMAIL_MAX)
     with st.store().write() as session:
-        casework.add_officer(session=session, code=code, name=name, email=email,
+        officers.add_officer(session=session, code=code, name=name, email=email,
                              team=team, role=role, actor=st.settings.officer,
                              now=st.settings.now)
     message(f"added officer {code}")
@@ -55,13 +55,13 @@ def officer_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt
 
     Example: send-cli officer list --format json
     """
-    from send_cli import casework
+    from send_cli.casework import officers
     from send_cli.render import emit
 
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
-        rows = casework.officer_rows(session)
+        rows = officers.officer_rows(session)
     emit(rows, OFFICER_COLUMNS, fmt=fmt, output=output, title="Officers", limit=None)
 
 
@@ -78,12 +78,12 @@ def officer_leave(
     what moved, case by case.
     Example: send-cli officer leave AO1 --to AO2
     """
-    from send_cli import casework
+    from send_cli.casework import officers
     from send_cli.render import message
 
     st = state(ctx)
     with st.store().write() as session:
-        moved = casework.officer_leaves(session=session, code=code, to=to,
+        moved = officers.officer_leaves(session=session, code=code, to=to,
                                         actor=st.settings.officer, now=st.settings.now)
     message(f"{code} has left: {moved.cases} open cases, {moved.followups} open follow-ups "
             f"and {moved.referrals} panel referrals moved to {to}")

@@ -69,14 +69,14 @@ def panel_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
 
     Example: send-cli panel list --format json
     """
-    from send_cli import panelwork
+    from send_cli.casework import panels
     from send_cli.render import emit
 
     st = state(ctx)
     check_format(fmt)
     with st.store().read() as session:
-        rows = panelwork.panel_rows(session)
-    columns = PANEL_COLUMNS if fmt == "table" else panelwork.PANEL_KEYS
+        rows = panels.panel_rows(session)
+    columns = PANEL_COLUMNS if fmt == "table" else panels.PANEL_KEYS
     emit(rows, columns, fmt=fmt, output=output, title="Panels", limit=None,
          empty="No panels.")
 
@@ -106,7 +106,7 @@ def panel_add(
     Example: send-cli panel add SEP --name "Sensory Panel" --cadence monthly
     --requests transport,resource
     """
-    from send_cli import panelwork
+    from send_cli.casework import panels
     from send_cli.render import message
 
     st = state(ctx)
@@ -114,7 +114,7 @@ def panel_add(
     outcome_by = text(outcome_by, what="--outcome-by", max_len=200)
     wanted = [r.strip() for r in requests.split(",") if r.strip()]
     with st.store().write() as session:
-        panel, new_types = panelwork.add_panel(
+        panel, new_types = panels.add_panel(
             session=session, code=code, name=name, cadence=cadence, requests=wanted,
             outcome_days=outcome_days, outcome_working_days=not calendar_days,
             outcome_email=not no_outcome_email, outcome_by=outcome_by,
@@ -144,7 +144,7 @@ def panel_schedule(
 
     Example: send-cli panel schedule MAP --from 2026-12-01 --to 2027-01-31 --weekday fri
     """
-    from send_cli import panelwork
+    from send_cli.casework import meetings
     from send_cli.render import emit, message
 
     st = state(ctx)
@@ -156,7 +156,7 @@ def panel_schedule(
     last = _required_date(end, "--to")
     store = st.store()
     with store.write() as session:
-        done = panelwork.schedule(session=session, cal=store.calendar(), code=code,
+        done = meetings.schedule(session=session, cal=store.calendar(), code=code,
                                   start=first, end=last, weekday=day, at=when,
                                   actor=st.settings.officer, now=st.settings.now)
     for note in done.moves:
@@ -184,7 +184,7 @@ def panel_meetings(
 
     Example: send-cli panel meetings MAP --from 2026-12-01 --to 2027-01-31
     """
-    from send_cli import panelwork
+    from send_cli.casework import meetings, panels
     from send_cli.render import emit
 
     st = state(ctx)
@@ -193,11 +193,11 @@ def panel_meetings(
     last = a_date(end, what="--to")
     columns = MEETING_COLUMNS + (("cancelled",) if include_cancelled else ())
     if fmt != "table":
-        columns = panelwork.MEETING_KEYS
+        columns = meetings.MEETING_KEYS
     with st.store().read() as session:
         if code:
-            panelwork.get_panel(session, code)
-        rows = panelwork.meeting_rows(session, code=code, start=first, end=last,
+            panels.get_panel(session, code)
+        rows = meetings.meeting_rows(session, code=code, start=first, end=last,
                                       include_cancelled=include_cancelled)
         emit(rows, columns, fmt=fmt, output=output, title="Panel meetings", limit=limit,
              empty="No meetings.")
@@ -218,7 +218,7 @@ def panel_cancel(
 
     Example: send-cli panel cancel MAP --meeting 2027-01-08 --move-to 2027-01-15
     """
-    from send_cli import panelwork
+    from send_cli.casework import meetings
     from send_cli.render import message
 
     st = state(ctx)
@@ -227,7 +227,7 @@ def panel_cancel(
     why = text(reason, what="--reason", required=False, max_len=500) or None
     store = st.store()
     with store.write() as session:
-        _, target, moved = panelwork.cancel_meeting(
+        _, target, moved = meetings.cancel_meeting(
             session=session, cal=store.calendar(), code=code, day=day, move_to=target_day,
             reason=why, actor=st.settings.officer, now=st.settings.now)
         target_date = target.date if target is not None else None
@@ -250,7 +250,7 @@ def panel_move(
 
     Example: send-cli panel move MAP --meeting 2027-01-08 --to 2027-01-07
     """
-    from send_cli import panelwork
+    from send_cli.casework import meetings
     from send_cli.render import message
 
     st = state(ctx)
@@ -259,7 +259,7 @@ def panel_move(
     when = _time(at)
     store = st.store()
     with store.write() as session:
-        moved, cases = panelwork.move_meeting(
+        moved, cases = meetings.move_meeting(
             session=session, cal=store.calendar(), code=code, day=day, to=new_day, at=when,
             actor=st.settings.officer, now=st.settings.now)
         where = f"{moved.date} {moved.time}"
@@ -285,14 +285,14 @@ def panel_refer(
 
     Example: send-cli panel refer EHC-2026-00001 --panel MAP --request ehcna
     """
-    from send_cli import panelwork
+    from send_cli.casework import referrals
     from send_cli.render import data_line, message
 
     st = state(ctx)
     day = a_date(meeting, what="--meeting")
     store = st.store()
     with store.write() as session:
-        done = panelwork.refer(session=session, cal=store.calendar(), ref=ref, code=panel,
+        done = referrals.refer(session=session, cal=store.calendar(), ref=ref, code=panel,
                                request=request.strip(), day=day, officer=officer,
                                actor=st.settings.officer, now=st.settings.now)
         m, due = done.meeting, done.referral.papers_due
@@ -317,14 +317,14 @@ def panel_papers(
     Example: send-cli panel papers EHC-2026-00001 --panel MAP --meeting 2027-01-08
     --received 2027-01-05
     """
-    from send_cli import panelwork
+    from send_cli.casework import referrals
     from send_cli.render import message
 
     st = state(ctx)
     day = _required_date(meeting, "--meeting")
     got = _required_date(received, "--received")
     with st.store().write() as session:
-        items = panelwork.record_papers(session=session, ref=ref, code=panel, day=day,
+        items = referrals.record_papers(session=session, ref=ref, code=panel, day=day,
                                         received=got, actor=st.settings.officer,
                                         now=st.settings.now)
         due = items[0].papers_due
@@ -350,17 +350,17 @@ def panel_agenda(
 
     Example: send-cli panel agenda MAP --meeting 2027-01-08 --format csv -o agenda.csv
     """
-    from send_cli import panelwork
     from send_cli.render import emit
+    from send_cli.reports import agenda
 
     st = state(ctx)
     check_format(fmt)
     store = st.store()
     with store.read() as session:
-        day = panelwork.resolve_meeting_day(session, code, meeting, st.settings.now)
-        title, rows = panelwork.agenda(session, cal=store.calendar(), code=code, day=day,
+        day = agenda.resolve_meeting_day(session, code, meeting, st.settings.now)
+        title, rows = agenda.agenda(session, cal=store.calendar(), code=code, day=day,
                                        today=st.settings.today, personal=personal)
-    columns = panelwork.AGENDA_KEYS + (panelwork.PERSONAL_KEYS if personal else ())
+    columns = agenda.AGENDA_KEYS + (agenda.PERSONAL_KEYS if personal else ())
     emit(rows, columns, fmt=fmt, output=output, title=title, limit=None,
          empty="No cases on this agenda.")
 
@@ -380,7 +380,7 @@ def panel_declare(
     Example: send-cli panel declare --panel MAP --meeting 2027-01-08 --member "R. Okafor"
     --case EHC-2026-00001 --interest "headteacher of the child's school"
     """
-    from send_cli import panelwork
+    from send_cli.casework import declarations
     from send_cli.render import message
 
     st = state(ctx)
@@ -388,7 +388,7 @@ def panel_declare(
     member = text(member, what="--member", max_len=200)
     interest = text(interest, what="--interest", max_len=500)
     with st.store().write() as session:
-        panelwork.declare(session=session, code=panel, day=day, member=member, ref=case,
+        declarations.declare(session=session, code=panel, day=day, member=member, ref=case,
                           interest=interest, actor=st.settings.officer, now=st.settings.now)
     message(f"{member} declared an interest in {case} at {panel.upper()} {day} and takes no "
             "part in that case")

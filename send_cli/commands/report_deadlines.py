@@ -47,7 +47,7 @@ def deadlines(
     """
     from datetime import timedelta
 
-    from send_cli import casework
+    from send_cli.casework import officers
     from send_cli.render import Col, emit, message
     from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows, deadline_summary
 
@@ -57,7 +57,7 @@ def deadlines(
     chosen = {"today": today, "within": within, "breached": breached, "officer": officer}
     with st.store().read() as session:
         if officer:
-            casework.get_officer(session, officer)
+            officers.get_officer(session, officer)
         summary = deadline_summary(session, **chosen) if fmt == "table" else None
         rows = deadline_rows(session, **chosen)
         columns = [Col(k, justify="right") if k == "days_left" else Col(k)

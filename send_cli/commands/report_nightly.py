@@ -31,13 +31,16 @@ def nightly(
     """
     from send_cli.commands.common import state
     from send_cli.render import message
-    from send_cli.reports.nightly import write_bundle
+    from send_cli.render.nightly import prepare_folder, write_bundle
+    from send_cli.reports.nightly import gather
 
     st = state(ctx)
     store = st.store()
     with store.read() as session:
-        bundle = write_bundle(session, cal=store.calendar(), today=st.settings.today,
-                              now=st.settings.now, out=out, within=within)
+        folder = prepare_folder(out)
+        report = gather(session, cal=store.calendar(), today=st.settings.today,
+                        now=st.settings.now, within=within)
+        bundle = write_bundle(report, folder=folder)
     if verbose:
         message(f"wrote {', '.join(bundle.files)} to {bundle.folder}: "
                 f"{bundle.overdue} overdue, {bundle.escalations} escalations, "

@@ -38,7 +38,7 @@ def overdue(
 
     Example: send-cli overdue --officer CO1 --format csv -o overdue.csv
     """
-    from send_cli import casework
+    from send_cli.casework import officers
     from send_cli.render import Col, emit
     from send_cli.reports.overdue import overdue_count, overdue_rows
     from send_cli.rules.people import TEAMS
@@ -51,7 +51,7 @@ def overdue(
     today = st.settings.today
     with store.read() as session:
         if officer:
-            casework.get_officer(session, officer)
+            officers.get_officer(session, officer)
         total = overdue_count(session, today=today, officer=officer, team=team) \
             if fmt == "table" else None
         rows = overdue_rows(session, cal=store.calendar(), today=today, officer=officer,

@@ -40,14 +40,14 @@ def case_milestone(
     Example: send-cli case milestone EHC-2026-00001 assessment-decision --on 2026-12-10
     --outcome agreed
     """
-    from send_cli import casework, timeline
+    from send_cli.casework import cases, timeline
     from send_cli.render import message
 
     st = state(ctx)
     day = a_date(on, what="--on")
     assert day is not None
     with st.store().write() as session:
-        case = casework.open_case(session, ref)
+        case = cases.open_case(session, ref)
         timeline.record_milestone(session=session, case=case, kind=milestone, on=day,
                                   outcome=outcome, actor=st.settings.officer,
                                   now=st.settings.now)
@@ -71,13 +71,13 @@ def case_transfer(
 
     Example: send-cli case transfer EHC-2026-00001 --year 2027 --kind school
     """
-    from send_cli import casework, timeline
+    from send_cli.casework import cases, timeline
     from send_cli.render import message
     from send_cli.rules.statutory import transfer_due
 
     st = state(ctx)
     with st.store().write() as session:
-        case = casework.open_case(session, ref)
+        case = cases.open_case(session, ref)
         timeline.set_transfer(session=session, case=case, year=year, kind=kind,
                               actor=st.settings.officer, now=st.settings.now)
         in_force = case.status == "plan-in-force"
@@ -110,7 +110,7 @@ def case_exception(
     Example: send-cli case exception EHC-2026-00001 --code d --reason "family abroad"
     --from 2026-12-01 --to 2027-01-10
     """
-    from send_cli import casework, timeline
+    from send_cli.casework import cases, timeline
     from send_cli.render import message
 
     st = state(ctx)
@@ -118,7 +118,7 @@ def case_exception(
     start = a_date(from_, what="--from")
     end = a_date(to, what="--to")
     with st.store().write() as session:
-        case = casework.open_case(session, ref)
+        case = cases.open_case(session, ref)
         timeline.record_exception(session=session, case=case, code=code, reason=reason,
                                   from_date=start, to_date=end, actor=st.settings.officer,
                                   now=st.settings.now)
@@ -141,7 +141,7 @@ def case_advice(
     Example: send-cli case advice EHC-2026-00001 --from educational-psychology
     --requested 2026-12-11 --received 2027-01-20
     """
-    from send_cli import casework, timeline
+    from send_cli.casework import cases, timeline
     from send_cli.render import message
     from send_cli.rules.statutory import CLOCKS, due_after
 
@@ -150,7 +150,7 @@ def case_advice(
     got = a_date(received, what="--received")
     assert asked is not None
     with st.store().write() as session:
-        case = casework.open_case(session, ref)
+        case = cases.open_case(session, ref)
         _, new = timeline.record_advice(session=session, case=case, source=source,
                                         requested=asked, received=got,
                                         actor=st.settings.officer, now=st.settings.now)
@@ -182,7 +182,7 @@ def case_appeal(
     Example: send-cli case appeal EHC-2026-00001 --decision-sent 2026-12-14
     --certificate 2027-01-20
     """
-    from send_cli import casework, timeline
+    from send_cli.casework import cases, timeline
     from send_cli.render import data_line, message
 
     st = state(ctx)
@@ -191,7 +191,7 @@ def case_appeal(
     reg = a_date(registered, what="--registered")
     assert sent is not None
     with st.store().write() as session:
-        case = casework.open_case(session, ref)
+        case = cases.open_case(session, ref)
         appeal, _ = timeline.record_appeal(session=session, case=case, decision_sent=sent,
                                            certificate=cert, registered=reg,
                                            actor=st.settings.officer, now=st.settings.now)
@@ -217,7 +217,7 @@ def setting_show(
 
     Example: send-cli setting show
     """
-    from send_cli import timeline
+    from send_cli.casework import timeline
     from send_cli.render import emit
 
     st = state(ctx)
@@ -238,7 +238,7 @@ def setting_set(
 
     Example: send-cli setting set under5-review-months 6
     """
-    from send_cli import timeline
+    from send_cli.casework import timeline
     from send_cli.render import message
 
     st = state(ctx)

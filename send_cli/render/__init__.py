@@ -16,8 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from send_cli.rules.cells import FORMULA_LEADERS
+
 FORMATS = ("table", "csv", "json")
-FORMULA_LEADERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 DEFAULT_LIMIT = 50
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from send_cli.models import AuditEntry, Case, Contact, Followup, Officer
+from send_cli.casework.decisions import decision_rights
 from send_cli.settings import LONDON
+from send_cli.store.models import (
+    AuditEntry,
+    Case,
+    Contact,
+    Decision,
+    Declaration,
+    Followup,
+    Meeting,
+    Officer,
+    Panel,
+    Referral,
+)
 
 CASE_KEYS = ("ref", "name", "dob", "officer", "status", "received", "requested_by", "setting")
 CONTACT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", "summary", "officer")
@@ -153,7 +165,7 @@ def audit_value(text: str | None) -> Any:
 
 def check_audit_ref(session: Session, ref: str) -> None:
     """NotFound unless REF is a case, or names entries of the audit trail."""
-    from send_cli.casework import get_case
+    from send_cli.casework.cases import get_case
     from send_cli.errors import NotFound
 
     try:
@@ -166,7 +178,8 @@ def check_audit_ref(session: Session, ref: str) -> None:
 
 def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
     """Everything about one case, section by section."""
-    from send_cli import panelwork, timeline
+    from send_cli.casework import timeline
+    from send_cli.reports import cases as case_reports
 
     officer = session.get(Officer, case.officer_id)
     detail: dict[str, Any] = {
@@ -178,8 +191,55 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
                  "close_reason": case.close_reason},
     }
     detail.update(timeline.case_view(session, case, today))
-    detail.update(panelwork.case_view(session, case))
+    detail.update(case_reports.case_view(session, case))
     detail["contacts"] = list(contact_rows(session, case_id=case.id))
     detail["followups"] = list(followup_rows(session, case_id=case.id, include_done=True))
     detail["audit"] = list(audit_rows(session, case_ref=case.ref))
     return detail
+
+
+# -- case show ----------------------------------------------------------------
+def case_view(session: Session, case: Case) -> dict[str, Any]:
+    """Sections of 'case show' about panels: referrals, decisions (with the
+    declarations made and the family's rights) and declarations."""
+    referrals = []
+    for r, m, pcode, ocode, outcome in session.execute(
+            select(Referral, Meeting, Panel.code, Officer.code, Decision.outcome)
+            .join(Meeting, Meeting.id == Referral.meeting_id)
+            .join(Panel, Panel.id == Meeting.panel_id)
+            .join(Officer, Officer.id == Referral.officer_id)
+            .outerjoin(Decision, Decision.referral_id == Referral.id)
+            .where(Referral.case_id == case.id).order_by(Meeting.date, Referral.id)):
+        referrals.append({"panel": pcode, "meeting": m.date, "time": m.time,
+                          "request": r.request, "officer": ocode, "papers_due": r.papers_due,
+                          "papers_received": r.papers_received, "outcome": outcome})
+    declarations = []
+    by_meeting: dict[int, list[str]] = {}
+    for d, m, pcode in session.execute(
+            select(Declaration, Meeting, Panel.code)
+            .join(Meeting, Meeting.id == Declaration.meeting_id)
+            .join(Panel, Panel.id == Meeting.panel_id)
+            .where(Declaration.case_id == case.id).order_by(Meeting.date, Declaration.id)):
+        declarations.append({"panel": pcode, "meeting": m.date, "member": d.member,
+                             "interest": d.interest})
+        by_meeting.setdefault(m.id or 0, []).append(f"{d.member}: {d.interest}")
+    decisions = []
+    for d, m, pcode, request in session.execute(
+            select(Decision, Meeting, Panel.code, Referral.request)
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .join(Panel, Panel.id == Meeting.panel_id)
+            .join(Referral, Referral.id == Decision.referral_id)
+            .where(Decision.case_id == case.id).order_by(Meeting.date, Decision.id)):
+        decisions.append({"panel": pcode, "meeting": m.date, "request": request,
+                          "outcome": d.outcome, "reason": d.reason, "revisit_by": d.revisit_by,
+                          "chair": d.chair,
+                          "declarations": "; ".join(by_meeting.get(m.id or 0, [])) or None,
+                          "rights": decision_rights(request, d.outcome)})
+    return {"referrals": referrals, "decisions": decisions, "declarations": declarations}
+
+
+def officer_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(
+        select(Officer.id, Officer.code).where(Officer.id.in_(set(ids)))).all())

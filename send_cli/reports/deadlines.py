@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, not_, or_, select
 from sqlmodel import Session
 
-from send_cli.models import Appeal, Case, Deadline, Officer, TimeException
 from send_cli.rules.statutory import (
     EXCEPTION_CLOCKS,
     FAMILY_WINDOWS,
     advice_source,
     appeal_note,
 )
+from send_cli.store.models import Appeal, Case, Deadline, Officer, TimeException
 
 DEADLINE_KEYS = ("case_ref", "child", "milestone", "due", "days_left", "officer", "exception")
 # The contract's keys, then what tells two rows of one case apart: the

@@ -12,13 +12,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from send_cli.audit import record
-from send_cli.casework import get_officer, open_case
+from send_cli.casework.cases import open_case
+from send_cli.casework.officers import get_officer
 from send_cli.errors import BadInput, Conflict
-from send_cli.models import Case, Followup, Officer
 from send_cli.rules import escalation as ladder
+from send_cli.rules.calendar import Calendar
 from send_cli.settings import LONDON
-from send_cli.workdays import Calendar
+from send_cli.store.audit import record
+from send_cli.store.models import Case, Followup, Officer
 
 ESCALATION_KEYS = ("case_ref", "child", "level", "owner_role", "owner", "since",
                    "working_days_overdue", "reason", "followup_id", "kind", "due", "officer",

@@ -1,7 +1,7 @@
 """The council's figures (DOMAIN.md, seed 004, the SEN2 return). The
 counts of follow-ups, statutory clocks met and reviews due are kept by the
 store per day, and open cases per officer, as the work is recorded
-(triggers of migration 0005, send_cli/models/kpi.py): a figure for a period
+(triggers of migration 0005, send_cli/store/models/kpi.py): a figure for a period
 adds up its days, so it costs the same on England's store as on a county's.
 What is left is counted from the rows that hold it: the plans under a
 reg 10(4) exception (from the few cases that have one) and the advice
@@ -42,7 +42,8 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import Session
 
-from send_cli.models import (
+from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, add_months
+from send_cli.store.models import (
     AdviceRequest,
     Case,
     Deadline,
@@ -52,7 +53,6 @@ from send_cli.models import (
     OfficerCaseload,
     TimeException,
 )
-from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, add_months
 
 
 def pct(part: int | None, whole: int | None) -> float | None:
@@ -93,7 +93,7 @@ def _count(condition: Any) -> Any:
 
 def _kept(session: Session, metric: str, start: date, end: date) -> tuple[int, int, int]:
     """(n, ok, days) of METRIC over the days START..END, from the counts the
-    store keeps (send_cli/models/kpi.py)."""
+    store keeps (send_cli/store/models/kpi.py)."""
     n, ok, days = session.execute(
         select(func.coalesce(func.sum(KpiDay.n), 0), func.coalesce(func.sum(KpiDay.ok), 0),
                func.coalesce(func.sum(KpiDay.days), 0))

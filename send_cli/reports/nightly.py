@@ -1,39 +1,28 @@
-"""The nightly bundle for cron: overdue.csv, escalations.csv, deadlines.csv,
-kpi.json and summary.txt, written into one folder.
-
-Every report is read in one read transaction, so the files agree with each
-other. Each file is written to a temporary file in the same folder, flushed
-to disk, and only then renamed over the old one (os.replace is atomic), so a
-reader never sees half a file; the renames happen after every file has been
-written, so a failure leaves yesterday's bundle whole. Files are readable by
-their owner only: they hold children's names."""
+"""The nightly bundle's contents for cron: the rows of overdue.csv,
+escalations.csv and deadlines.csv, the KPI figures for kpi.json and the text
+of summary.txt, all read in one read transaction so the files agree with each
+other. Writing the files (whole or not at all) is the face's: render.nightly."""
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import json
-import os
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from send_cli.errors import BadInput, SendError
-from send_cli.models import Officer
-from send_cli.render import plain, write_csv
 from send_cli.reports.deadlines import DEADLINE_KEYS, deadline_rows
 from send_cli.reports.escalations import ESCALATION_KEYS, escalation_rows
 from send_cli.reports.kpi import default_period, kpi
 from send_cli.reports.overdue import OVERDUE_KEYS, overdue_rows
 from send_cli.rules import escalation as ladder
-from send_cli.workdays import Calendar
+from send_cli.rules.calendar import Calendar
+from send_cli.store.models import Officer
 
 DEADLINE_WITHIN_DAYS = 30  # deadlines.csv: the missed ones and those due in 30 days
 WORST = 10  # cases named in summary.txt
@@ -54,84 +43,13 @@ class _Tally:
 class Bundle:
     """What a nightly run wrote."""
 
-    folder: Path
+    folder: Path | None = None  # where the face wrote it
     overdue: int = 0
     escalations: int = 0
     by_level: Counter[int] = field(default_factory=Counter)
     deadlines_missed: int = 0
     deadlines_due: int = 0
     files: tuple[str, ...] = FILES
-
-
-def prepare_folder(out: Path) -> Path:
-    """OUT, created (owner only) if it does not exist; an error naming the
-    folder if it cannot be used."""
-    try:
-        if out.exists() and not out.is_dir():
-            raise BadInput(f"--out '{out}' is a file, not a folder",
-                           hint="Give a folder for the nightly files.")
-        out.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SendError(f"cannot use the folder '{out}': {exc.strerror}",
-                        hint="Check the path and its permissions.") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise SendError(f"cannot write to the folder '{out}': permission denied",
-                        hint="Give a folder the cron user can write to.")
-    return out
-
-
-class _Staged:
-    """Temporary files in the target folder, renamed into place together."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.pending: list[tuple[str, str]] = []
-
-    def write(self, name: str, fill: Callable[[IO[str]], Any]) -> Any:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-        self.pending.append((tmp, name))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            result = fill(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        return result
-
-    def commit(self) -> None:
-        """Rename every file into place. What could stop a rename (a folder
-        where a file goes) is looked for first, so a run that fails leaves
-        the previous bundle whole; a failure in the middle all the same
-        (the disk) is reported with the files already replaced."""
-        for _, name in self.pending:
-            if (self.folder / name).is_dir():
-                raise SendError(f"cannot write the nightly files: '{self.folder / name}' is "
-                                "a folder; the previous files were left as they were",
-                                hint="Remove or rename it.")
-        replaced: list[str] = []
-        while self.pending:
-            tmp, name = self.pending[0]
-            try:
-                os.replace(tmp, self.folder / name)
-            except OSError as exc:
-                raise SendError(
-                    f"cannot write the nightly files in '{self.folder}': {exc.strerror}; "
-                    + (f"{', '.join(replaced)} were replaced, the others are the previous "
-                       "run's" if replaced else "the previous files were left as they were"),
-                    hint="Fix the folder and run the nightly report again.") from None
-            replaced.append(name)
-            self.pending.pop(0)
-        with contextlib.suppress(OSError):  # make the renames durable too
-            dir_fd = os.open(self.folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-
-    def discard(self) -> None:
-        for tmp, _ in self.pending:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        self.pending = []
 
 
 def _counting(rows: Iterable[Mapping[str, Any]],
@@ -141,69 +59,78 @@ def _counting(rows: Iterable[Mapping[str, Any]],
         yield row
 
 
-def write_bundle(session: Session, *, cal: Calendar, today: date, now: datetime, out: Path,
-                 within: int = DEADLINE_WITHIN_DAYS) -> Bundle:
-    """Write the five files into OUT (see the module docstring)."""
-    folder = prepare_folder(out)
-    bundle = Bundle(folder=folder)
-    tally = _Tally()
-    teams = dict(session.execute(select(Officer.code, Officer.team)).all())
-    worst_overdue: list[tuple[int, int, dict[str, Any]]] = []
+@dataclass
+class Nightly:
+    """What the bundle holds, gathered in one session. The overdue and
+    deadline rows stream (the biggest tables) and are counted as they pass;
+    summary() is ready once both have been read."""
 
-    def see_overdue(row: Mapping[str, Any]) -> None:
-        tally.overdue[row["officer"]] += 1
+    session: Session
+    cal: Calendar
+    today: date
+    now: datetime
+    within: int
+    teams: dict[str, str]
+    escalations: list[dict[str, Any]]
+    figures: dict[str, Any]
+    bundle: Bundle = field(default_factory=Bundle)
+    tally: _Tally = field(default_factory=_Tally)
+    worst_overdue: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+
+    def csv_files(self) -> list[tuple[str, Sequence[str], Callable[[], Iterable[Any]]]]:
+        """(file name, keys, rows) of the three CSV files, in the order written."""
+        return [("overdue.csv", OVERDUE_KEYS, self.overdue),
+                ("escalations.csv", ESCALATION_KEYS, lambda: self.escalations),
+                ("deadlines.csv", DEADLINE_KEYS, self.deadlines)]
+
+    def overdue(self) -> Iterator[Mapping[str, Any]]:
+        return _counting(overdue_rows(self.session, cal=self.cal, today=self.today),
+                         self._see_overdue)
+
+    def deadlines(self) -> Iterator[Mapping[str, Any]]:
+        return _counting(deadline_rows(self.session, today=self.today, within=self.within),
+                         self._see_deadline)
+
+    def _see_overdue(self, row: Mapping[str, Any]) -> None:
+        self.bundle.overdue += 1
+        self.tally.overdue[row["officer"]] += 1
         item = (int(row["working_days_overdue"]), -int(row["followup_id"]), dict(row))
-        if len(worst_overdue) < WORST * 4:
-            heapq.heappush(worst_overdue, item)
+        if len(self.worst_overdue) < WORST * 4:
+            heapq.heappush(self.worst_overdue, item)
         else:
-            heapq.heappushpop(worst_overdue, item)
+            heapq.heappushpop(self.worst_overdue, item)
 
-    def see_deadline(row: Mapping[str, Any]) -> None:
+    def _see_deadline(self, row: Mapping[str, Any]) -> None:
         days_left = row.get("days_left")
         if days_left is not None and days_left < 0:
-            tally.missed[row.get("officer") or ""] += 1
+            self.tally.missed[row.get("officer") or ""] += 1
         else:
-            tally.due_soon[row.get("officer") or ""] += 1
+            self.tally.due_soon[row.get("officer") or ""] += 1
 
+    def summary(self) -> str:
+        """summary.txt, once the overdue and deadline rows have been read."""
+        self.bundle.deadlines_missed = sum(self.tally.missed.values())
+        self.bundle.deadlines_due = sum(self.tally.due_soon.values())
+        return summary_text(bundle=self.bundle, tally=self.tally, teams=self.teams,
+                            today=self.today, now=self.now, within=self.within,
+                            escalations=self.escalations,
+                            worst_overdue=[r for _, _, r in self.worst_overdue])
+
+
+def gather(session: Session, *, cal: Calendar, today: date, now: datetime,
+           within: int = DEADLINE_WITHIN_DAYS) -> Nightly:
+    """The bundle's contents (see the module docstring)."""
+    teams = dict(session.execute(select(Officer.code, Officer.team)).all())
     escalations = list(escalation_rows(session, cal=cal, today=today))
-    for row in escalations:
-        tally.escalations[row["officer"]] += 1
-        bundle.by_level[row["level"]] += 1
-    bundle.escalations = len(escalations)
     start, end = default_period(today)
     figures = kpi(session, start=start, end=end, today=today)
-
-    staged = _Staged(folder)
-    try:
-        bundle.overdue = staged.write("overdue.csv", lambda fh: write_csv(
-            _counting(overdue_rows(session, cal=cal, today=today), see_overdue),
-            OVERDUE_KEYS, fh))
-        staged.write("escalations.csv", lambda fh: write_csv(escalations, ESCALATION_KEYS, fh))
-        staged.write("deadlines.csv", lambda fh: write_csv(
-            _counting(deadline_rows(session, today=today, within=within), see_deadline),
-            DEADLINE_KEYS, fh))
-        staged.write("kpi.json", lambda fh: fh.write(json.dumps(
-            figures, indent=2, ensure_ascii=False, default=_json_value) + "\n"))
-        bundle.deadlines_missed = sum(tally.missed.values())
-        bundle.deadlines_due = sum(tally.due_soon.values())
-        text = summary_text(bundle=bundle, tally=tally, teams=teams, today=today, now=now,
-                            within=within, escalations=escalations,
-                            worst_overdue=[r for _, _, r in worst_overdue])
-        staged.write("summary.txt", lambda fh: fh.write(text))
-        staged.commit()
-    except OSError as exc:  # writing the new files: none replaced yet
-        staged.discard()
-        raise SendError(f"cannot write the nightly files in '{folder}': {exc.strerror}; "
-                        "the previous files were left as they were") from None
-    except BaseException:
-        staged.discard()
-        raise
-    return bundle
-
-
-def _json_value(value: Any) -> Any:
-    """Dates in kpi.json as 'report kpi --format json' writes them."""
-    return plain(value) if isinstance(value, (date, datetime)) else str(value)
+    report = Nightly(session=session, cal=cal, today=today, now=now, within=within,
+                     teams=teams, escalations=escalations, figures=figures)
+    for row in escalations:
+        report.tally.escalations[row["officer"]] += 1
+        report.bundle.by_level[row["level"]] += 1
+    report.bundle.escalations = len(escalations)
+    return report
 
 
 def _worst_cases(escalations: list[dict[str, Any]],

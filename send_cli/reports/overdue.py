@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from send_cli.models import Case, Followup, Officer
-from send_cli.workdays import Calendar
+from send_cli.rules.calendar import Calendar
+from send_cli.store.models import Case, Followup, Officer
 
 OVERDUE_KEYS = ("followup_id", "case_ref", "child", "kind", "due", "working_days_overdue",
                 "officer", "team")

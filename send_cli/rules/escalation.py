@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from send_cli.workdays import Calendar
+    from send_cli.rules.calendar import Calendar
 
 STEP_WORKING_DAYS = 5  # "responses expected within five working days"
 REPLY_WORKING_DAYS = 5  # an escalation is owed a reply within 5 working days

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from send_cli.workdays import Calendar
+    from send_cli.rules.calendar import Calendar
 
 CHANNELS = ("phone", "voicemail", "email", "letter", "meeting")
 DIRECTIONS = ("in", "out")

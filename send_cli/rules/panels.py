@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from send_cli.workdays import Calendar
+    from send_cli.rules.calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,11 @@ APPEAL_RIGHTS = ("the family may discuss the decision with the council, ask for 
                  "(contact the mediation adviser within 2 months of the decision letter, "
                  "reg 33) and appeal to the SEND Tribunal (within 2 months of the letter or "
                  "1 month from the mediation certificate, whichever is later, r20)")
+
+
+def day_label(d: date) -> str:
+    """A day as the panel notes name it: 'Mon 2027-01-04'."""
+    return f"{WEEKDAY_NAMES[d.weekday()]} {d.isoformat()}"
 
 
 def default_panel_for(request: str) -> DefaultPanel | None:

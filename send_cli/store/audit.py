@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from send_cli.models import AuditEntry
+from send_cli.store.models import AuditEntry
 
 
 def _json(values: Mapping[str, Any] | None) -> str | None:

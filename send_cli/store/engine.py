@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from send_cli.rules.calendar import Calendar
     from send_cli.settings import Settings
-    from send_cli.workdays import Calendar
 
 # The revisions in migrations/versions, oldest first. tests/test_migrations.py
 # checks this against Alembic's own view, so the store's revision can be
@@ -44,7 +44,8 @@ BANK_HOLIDAY_YEARS = range(2000, 2061)
 
 
 def package_dir() -> Path:
-    return Path(__file__).resolve().parent
+    """The send_cli package folder (this module sits in send_cli/store/)."""
+    return Path(__file__).resolve().parent.parent
 
 
 def resource_dir(name: str) -> Path:
@@ -158,7 +159,7 @@ class Store:
         table is built first: a flush is sorted by all their foreign keys."""
         from sqlmodel import Session
 
-        from send_cli.models import load_all
+        from send_cli.store.models import load_all
 
         load_all()
         bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -200,7 +201,7 @@ class Store:
 
             from sqlalchemy import text
 
-            from send_cli.workdays import Calendar
+            from send_cli.rules.calendar import Calendar
 
             bank: dict[Any, str] = {}
             closures: dict[Any, str] = {}
@@ -358,7 +359,7 @@ def open_store(settings: Settings, *, upgrade: bool = True,
 
 
 def _record_upgrade(store: Store, settings: Settings, rev: str) -> None:
-    from send_cli.audit import record
+    from send_cli.store.audit import record
 
     with store.write() as session:
         record(session, officer=settings.officer, now=settings.now, action="store.upgrade",
@@ -446,8 +447,8 @@ def seed(store: Store, *, refresh_holidays: bool) -> None:
     from sqlalchemy import delete, insert
     from sqlmodel import col
 
-    from send_cli.models import CalendarDay, Setting
-    from send_cli.workdays import england_bank_holidays
+    from send_cli.rules.calendar import england_bank_holidays
+    from send_cli.store.models import CalendarDay, Setting
 
     days = england_bank_holidays(BANK_HOLIDAY_YEARS)
     span = f"{BANK_HOLIDAY_YEARS[0]}-{BANK_HOLIDAY_YEARS[-1]}"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from send_cli.errors import BadInput, Conflict, RuleViolation, StoreUnavailable
-from send_cli.store import (
+from send_cli.store.engine import (
     BUSY_TIMEOUT_MS,
     HEAD,
     REVISIONS,
@@ -55,7 +55,7 @@ def revision_list() -> list[tuple[str, str]]:
     """Every (revision, description), oldest first, from the migration scripts."""
     from alembic.script import ScriptDirectory
 
-    from send_cli.store import alembic_config
+    from send_cli.store.engine import alembic_config
 
     scripts = ScriptDirectory.from_config(alembic_config())
     found = [(s.revision, (s.doc or "").strip()) for s in scripts.walk_revisions()]
@@ -137,7 +137,7 @@ def check_store(db: str) -> CheckResult:
 
 def _counts_row(fetch: Callable[[str], list[Any]], dialect: str) -> tuple[str, bool]:
     """(text, wrong) for the counts the KPIs add up."""
-    from send_cli.kpicounts import differences
+    from send_cli.store.counts import differences
 
     try:
         wrong = differences(fetch, dialect)
@@ -174,7 +174,7 @@ def _schema_row(read: Callable[[], tuple[str | None, bool]]) -> tuple[str, bool]
 
 
 def _check_server(db: str, url: str) -> CheckResult:
-    from send_cli.store import _unavailable
+    from send_cli.store.engine import _unavailable
 
     try:
         engine = make_engine(url)
@@ -207,11 +207,11 @@ def recount(store: Store, *, actor: str, now: datetime) -> None:
     """Work the KPI counts out again from the rows they count."""
     from sqlalchemy import text
 
-    from send_cli import kpicounts
-    from send_cli.audit import record
+    from send_cli.store import counts
+    from send_cli.store.audit import record
 
     with store.write() as session:
-        kpicounts.recount(lambda sql: session.execute(text(sql)), store.engine.dialect.name)
+        counts.recount(lambda sql: session.execute(text(sql)), store.engine.dialect.name)
         record(session, officer=actor, now=now, action="store.recount", entity="store",
                after={"counts": "kpi_days, officer_caseloads"})
 
@@ -507,8 +507,8 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
     from sqlalchemy import delete, func, insert, select, text
     from sqlmodel import SQLModel
 
-    from send_cli.audit import record
-    from send_cli.models import load_all
+    from send_cli.store.audit import record
+    from send_cli.store.models import load_all
 
     load_all()
     url, path = to_url(to)
@@ -538,7 +538,7 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
         except StoreUnavailable:
             raise
         except Exception as exc:
-            from send_cli.store import _unavailable
+            from send_cli.store.engine import _unavailable
 
             raise _unavailable(to, exc) from None
         if rev is None and has_tables:

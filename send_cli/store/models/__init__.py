@@ -2,7 +2,7 @@
 revision in migrations/versions (never edit a landed one).
 
 The SQLModel classes live in the modules of this package, a module to a
-group of tables, and are built on first use: `from send_cli.models import
+group of tables, and are built on first use: `from send_cli.store.models import
 Case, Followup` builds those two and no others. Building all twenty costs
 about a fifth of importing SQLModel itself, and a report needs three or four
 (issue 7: a read command at most 1.25x `import sqlmodel, holidays`).
@@ -78,14 +78,14 @@ def load_all() -> None:
 
 
 if TYPE_CHECKING:
-    from send_cli.models.agenda import Decision, Declaration, Referral  # noqa: F401
-    from send_cli.models.audit import AuditEntry  # noqa: F401
-    from send_cli.models.calendar import CalendarDay, Setting  # noqa: F401
-    from send_cli.models.cases import Case  # noqa: F401
-    from send_cli.models.clocks import AdviceRequest, Deadline, TimeException  # noqa: F401
-    from send_cli.models.contacts import Contact  # noqa: F401
-    from send_cli.models.followups import OPEN_FOLLOWUP, Followup  # noqa: F401
-    from send_cli.models.kpi import KpiDay, OfficerCaseload  # noqa: F401
-    from send_cli.models.milestones import Appeal, Milestone  # noqa: F401
-    from send_cli.models.panels import Meeting, Panel, PanelRemit  # noqa: F401
-    from send_cli.models.people import Officer  # noqa: F401
+    from send_cli.store.models.agenda import Decision, Declaration, Referral  # noqa: F401
+    from send_cli.store.models.audit import AuditEntry  # noqa: F401
+    from send_cli.store.models.calendar import CalendarDay, Setting  # noqa: F401
+    from send_cli.store.models.cases import Case  # noqa: F401
+    from send_cli.store.models.clocks import AdviceRequest, Deadline, TimeException  # noqa: F401
+    from send_cli.store.models.contacts import Contact  # noqa: F401
+    from send_cli.store.models.followups import OPEN_FOLLOWUP, Followup  # noqa: F401
+    from send_cli.store.models.kpi import KpiDay, OfficerCaseload  # noqa: F401
+    from send_cli.store.models.milestones import Appeal, Milestone  # noqa: F401
+    from send_cli.store.models.panels import Meeting, Panel, PanelRemit  # noqa: F401
+    from send_cli.store.models.people import Officer  # noqa: F401

@@ -14,7 +14,9 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from send_cli import __version__
-from send_cli.commands.common import AppState
+from send_cli.commands.common import AppState, speak_plainly
+
+speak_plainly()  # --help names values in words, not Python types
 
 DEBUG_ENV = "SEND_CLI_DEBUG"
 
@@ -53,6 +55,14 @@ def _store_problem(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
+class _CtrlC(Exception):
+    """Ctrl-C on its way to the error boundary, past typer's handling."""
+
+    def __init__(self, interrupt: KeyboardInterrupt) -> None:
+        super().__init__()
+        self.interrupt = interrupt
+
+
 class SendGroup(TyperGroup):
     """Typer's group with send-cli's error boundary around every command, and
     top-level commands loaded lazily (see COMMANDS)."""
@@ -87,14 +97,72 @@ class SendGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(lines)
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:  # typer would turn it into a silent exit 130
+            raise _CtrlC(exc) from None
+
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = bare_completion(hoist_globals(list(sys.argv[1:] if args is None else args)))
+        if os.environ.get("_SEND_CLI_COMPLETE"):  # a shell asking for completions
+            from send_cli.commands.completion import prepare
+
+            prepare()
         code = _run(super().main, argv, prog_name or "send-cli", complete_var, extra)
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+# The global options, accepted after the command too (`send-cli overdue --now
+# 2027-01-04`): moved in front of it before parsing. A command with an option
+# of the same name keeps its own (demo --db: where to build the demo).
+GLOBAL_VALUED = ("--db", "--as", "--now")
+GLOBAL_FLAGS = ("--debug",)
+OWN_OPTIONS = {"demo": frozenset({"--db"})}
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """ARGV with every global option written after the command moved in
+    front of it; anything after `--` is left alone."""
+    i = 0
+    while i < len(argv):  # past the options already in front
+        name = argv[i].split("=", 1)[0]
+        if argv[i] == "--":
+            return argv
+        if name in GLOBAL_VALUED:
+            i += 1 if "=" in argv[i] else 2
+        elif argv[i].startswith("-"):
+            i += 1
+        else:
+            break
+    if i >= len(argv):
+        return argv
+    own = OWN_OPTIONS.get(argv[i], frozenset())
+    moved: list[str] = []
+    kept: list[str] = []
+    rest = argv[i + 1:]
+    j = 0
+    while j < len(rest):
+        arg = rest[j]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            kept += rest[j:]
+            break
+        if name in GLOBAL_VALUED and name not in own and ("=" in arg or j + 1 < len(rest)):
+            width = 1 if "=" in arg else 2
+            moved += rest[j:j + width]
+            j += width
+        elif name in GLOBAL_FLAGS and name not in own:
+            moved.append(arg)
+            j += 1
+        else:
+            kept.append(arg)
+            j += 1
+    return argv[:i] + moved + [argv[i]] + kept
 
 
 def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
@@ -105,12 +173,16 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
     try:
         rv = main(args=argv, prog_name=prog_name, complete_var=complete_var,
                   standalone_mode=False, **extra)
+        if rv == 130:  # typer's silent answer to Ctrl-C while parsing
+            return _interrupted()
         return rv if isinstance(rv, int) else 0
     except SendError as exc:
         _err(f"error: {exc.message}")
         if exc.hint:
             _err(f"hint: {exc.hint}")
         return exc.exit_code
+    except _CtrlC as exc:
+        return _interrupted(exc.interrupt)
     except Exit as exc:
         return exc.exit_code
     except SystemExit:
@@ -128,12 +200,18 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
         if command_ctx is not None:
             _err(f"hint: see '{command_ctx.command_path} --help'")
         return getattr(exc, "exit_code", 2)
-    except KeyboardInterrupt:
-        _err("error: interrupted; nothing more was changed")
-        return 130
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        interrupt = _interrupt_behind(exc)
+        if interrupt is not None:  # an error while Ctrl-C was unwinding: still Ctrl-C
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            return _interrupted(interrupt)
         if debug:
             import traceback
 
@@ -148,6 +226,26 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
         if not debug:
             _err("hint: run again with --debug to see the traceback, and report it")
         return 1
+
+
+def _interrupted(exc: BaseException | None = None) -> int:
+    """Ctrl-C: one line saying what was done (by default nothing: every
+    change is one transaction, rolled back), exit 130."""
+    said = getattr(exc, "said", None) or "nothing was changed"
+    _err(f"interrupted: {said}")
+    return 130
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C that EXC was raised while handling, if any."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return link
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return None
 
 
 def _usage_problem(exc: TyperException) -> str:
@@ -207,7 +305,8 @@ app = typer.Typer(
     name="send-cli",
     cls=SendGroup,
     help="A case tracker for SEND casework teams: EHC needs assessment requests, "
-         "statutory deadlines, panels, and the promises made to families.",
+         "statutory deadlines, panels, and the promises made to families. The options "
+         "below may also follow the command (send-cli overdue --now 2027-01-04).",
     no_args_is_help=True,
     **_APP_SETTINGS,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -218,6 +317,32 @@ def _version(value: bool) -> None:
     if value:
         typer.echo(f"send-cli {__version__}")
         raise typer.Exit(0)
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None:
+        from send_cli.commands.completion import show_completion
+
+        show_completion(ctx, value)
+
+
+def _install_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is not None:
+        from send_cli.commands.completion import install_completion
+
+        install_completion(ctx, value)
+
+
+COMPLETION_OPTIONS = ("--show-completion", "--install-completion")
+
+
+def bare_completion(argv: list[str]) -> list[str]:
+    """`--show-completion` with no shell named means this shell ('auto')."""
+    out = list(argv)
+    for i, arg in enumerate(out):
+        if arg in COMPLETION_OPTIONS and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out[i] = f"{arg}=auto"
+    return out
 
 
 @app.callback()
@@ -237,6 +362,16 @@ def root(
         "--debug", envvar=DEBUG_ENV, help="Show the traceback of an unexpected error.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    install_completion: Annotated[str | None, typer.Option(
+        "--install-completion", metavar="[bash|zsh|fish]",
+        callback=_install_completion, is_eager=True, expose_value=False,
+        help="Install completion of commands, options and choices for your shell "
+             "(this one when none is named).", show_default=False)] = None,
+    show_completion: Annotated[str | None, typer.Option(
+        "--show-completion", metavar="[bash|zsh|fish]",
+        callback=_show_completion, is_eager=True, expose_value=False,
+        help="Print the completion script for your shell, to install it yourself.",
+        show_default=False)] = None,
 ) -> None:
     """send-cli: the SEND casework tracker.
 
@@ -539,6 +674,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     longer (about 150 ms) than most commands take to do their work."""
     try:
         typer.main.get_command(app).main(args=argv, prog_name="send-cli")
+    except KeyboardInterrupt as exc:  # before or after the error boundary
+        if argv is not None:
+            raise SystemExit(_interrupted(exc)) from None
+        _exit_now(_interrupted(exc))
     except SystemExit as done:
         if argv is not None:
             raise

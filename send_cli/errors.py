@@ -1,4 +1,4 @@
-"""The errors send-cli raises on purpose, each with its exit code (CLI.md)."""
+"""The errors send-cli raises on purpose, each with its exit code (the command-line contract)."""
 
 from __future__ import annotations
 
@@ -56,3 +56,12 @@ def one_line(text: str) -> str:
         return text
     return "".join(ch.encode("unicode_escape").decode("ascii")
                    if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with what was (or was not) done by then, for the one line
+    `interrupted: ...` (exit 130)."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__(said)
+        self.said = one_line(said)

@@ -189,7 +189,7 @@ def test_decision_refusals(panel):
     # a deferral without a date, or with a date that is not after the meeting
     assert panel.fails(2, *base, "--outcome", "deferred", "--reason", "r", now=AFTER) == \
         ("error: a deferral needs --revisit-by DATE: the date by which the case comes back to "
-         "the panel (seed 004: 'deferred with agreed timescales')")
+         "the panel (the panel's terms of reference: 'deferred with agreed timescales')")
     assert panel.fails(2, *base, "--outcome", "deferred", "--reason", "r", "--revisit-by",
                        "2026-12-29", now=AFTER) == \
         ("error: --revisit-by 2026-12-29 is not after the meeting on 2026-12-29; give a later "
@@ -239,7 +239,7 @@ def test_a_chair_with_a_declared_interest_is_refused(panel):
                        "--outcome", "agreed", "--reason", "r", "--chair", "ann morgan",
                        now=AFTER) == \
         ("error: Ann Morgan declared an interest in 'C-1' (neighbour) and takes no part in it "
-         "(seed 004)")
+         "(the panel's terms of reference)")
     # the default chair is the officer recording it, checked the same way
     panel.ok("panel", "declare", "--panel", "MAP", "--meeting", "2026-12-29", "--member",
              "tester", "--case", "C-1", "--interest", "relative", now="2026-12-22")
@@ -258,7 +258,7 @@ def test_a_chair_with_a_declared_interest_is_refused(panel):
                        "--member", "Raj Okafor", "--case", "C-1", "--interest", "x",
                        now=AFTER) == \
         ("error: the MAP meeting of 2026-12-29 10:00 has already started; interests are "
-         "declared in advance of the panel's discussions (seed 004)")
+         "declared in advance of the panel's discussions (the panel's terms of reference)")
 
 
 def test_two_requests_at_one_meeting_need_request(panel):

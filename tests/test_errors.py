@@ -18,7 +18,7 @@ def test_usage_errors_are_one_line_exit_2(cli):
         "error: --now 'tomorrow' is not a date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM")
     assert cli.fails(2, "--as", "bad code!", "case", "list").startswith("error: --as 'bad code!'")
     assert cli.fails(2, "case", "list", "--format", "xml") == \
-        "error: --format 'xml' is not known; use table, csv or json"
+        "error: --format 'xml' is not known; use table, csv, json or xlsx"
 
 
 def test_a_bug_shows_one_line_and_a_hint(cli, monkeypatch):

@@ -206,7 +206,7 @@ def test_escalations_refusals(office):
     assert office.fails(2, "escalations", "--team", "finance").startswith(
         "error: --team 'finance' is not known; use one of: assessment,")
     assert office.fails(2, "escalations", "--format", "xml") == \
-        "error: --format 'xml' is not known; use table, csv or json"
+        "error: --format 'xml' is not known; use table, csv, json or xlsx"
 
 
 def test_the_step_above_is_never_the_named_officer(team):

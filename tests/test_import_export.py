@@ -93,7 +93,7 @@ def test_export_decisions_header(team):
 
 def test_export_refusals(team):
     assert team.fails(2, "export", "cases", "--format", "table") == \
-        "error: --format 'table' is not known for export; use csv or json"
+        "error: --format 'table' is not offered here; use csv, json or xlsx"
     assert team.fails(2, "export", "people").startswith("error: no such command 'people'")
 
 

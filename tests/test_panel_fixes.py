@@ -247,10 +247,10 @@ def test_a_declaration_is_refused_once_the_meeting_has_started(christmas):
             "Ann Morgan", "--case", "C-1", "--interest", "neighbour")
     assert christmas.fails(1, *args, now="2027-01-20T09:00") == \
         ("error: the MAP meeting of 2026-12-29 10:00 has already taken place; interests are "
-         "declared in advance of the panel's discussions (seed 004)")
+         "declared in advance of the panel's discussions (the panel's terms of reference)")
     assert christmas.fails(1, *args, now="2026-12-29T10:00") == \
         ("error: the MAP meeting of 2026-12-29 10:00 has already started; interests are "
-         "declared in advance of the panel's discussions (seed 004)")
+         "declared in advance of the panel's discussions (the panel's terms of reference)")
     assert christmas.json("case", "show", "C-1")["declarations"] == []
     christmas.ok(*args, now="2026-12-29T09:59")
     assert len(christmas.json("case", "show", "C-1")["declarations"]) == 1

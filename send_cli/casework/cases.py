@@ -67,7 +67,7 @@ def check_case_fields(*, ref: str | None, name: str, dob: date, received: date,
     """The checks on a new case that need no database (shared with import).
     Their messages never give the date of birth, nor anything worked out from
     it (an age on a date gives the birthday away): they go to terminals and
-    to cron logs (issue 6)."""
+    to cron logs."""
     if ref is not None and not _REF.fullmatch(ref):
         raise BadInput(f"reference '{ref}' is not valid; use up to 64 letters, digits, "
                        "'/', '.', '_' or '-', starting with a letter or digit")

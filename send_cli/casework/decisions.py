@@ -53,7 +53,8 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
                        f"{', '.join(rules.OUTCOMES)}")
     if outcome == "deferred" and revisit_by is None:
         raise BadInput("a deferral needs --revisit-by DATE: the date by which the case comes "
-                       "back to the panel (seed 004: 'deferred with agreed timescales')")
+                       "back to the panel (the panel's terms of reference: 'deferred with "
+                       "agreed timescales')")
     if outcome != "deferred" and revisit_by is not None:
         raise BadInput(f"--revisit-by is only for a deferral, not for '{outcome}'")
     panel = get_panel(session, code)
@@ -97,7 +98,8 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
         if rules.same_person(d.member, chair):
             raise RuleViolation(
                 f"{d.member} declared an interest in '{case.ref}' ({d.interest}) and takes no part "
-                "in it (seed 004)", hint="Another member chairs this case: give --chair NAME.")
+                "in it (the panel's terms of reference)",
+                hint="Another member chairs this case: give --chair NAME.")
     if revisit_by is not None and revisit_by <= meeting.date:
         raise BadInput(f"--revisit-by {revisit_by} is not after the meeting on {meeting.date}; "
                        "give a later date")
@@ -114,7 +116,7 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
     told = f"{referral.request} {outcome}"
     if revisit_by is not None:
         told += f" (back to the panel by {revisit_by})"
-    # every outcome is owed to the family, a deferral too (seed 000: a call
+    # every outcome is owed to the family, a deferral too (local offer: a call
     # "to communicate the outcomes", then an email)
     call = rules.outcome_call_due(meeting.date, panel.outcome_days,
                                   panel.outcome_working_days, cal)

@@ -24,7 +24,7 @@ from send_cli.store.models import (
 def declare(*, session: Session, code: str, day: date, member: str, ref: str, interest: str,
             actor: str, now: datetime) -> Declaration:
     """A panel member's personal interest in a case at one meeting: they take
-    no part in that case (seed 004)."""
+    no part in that case (the panel's terms of reference)."""
     from send_cli.casework.cases import get_case
 
     panel = get_panel(session, code)
@@ -35,13 +35,13 @@ def declare(*, session: Session, code: str, day: date, member: str, ref: str, in
     if not referrals:
         raise RuleViolation(f"case '{case.ref}' is not on the agenda of {panel.code} {day}",
                             hint=f"See 'send-cli panel agenda {panel.code} --meeting {day}'.")
-    # seed 004: interests are declared "in advance of the Panel discussions"
+    # terms of reference: interests are declared "in advance of the Panel discussions"
     # (a decision can only follow the start, so this also covers decided cases)
     if has_started(meeting, now):
         raise RuleViolation(
             f"the {panel.code} meeting of {day} {meeting.time} has already "
             f"{'started' if meeting.date == now.date() else 'taken place'}; interests are "
-            "declared in advance of the panel's discussions (seed 004)")
+            "declared in advance of the panel's discussions (the panel's terms of reference)")
     for d in session.execute(select(Declaration).where(
             Declaration.meeting_id == meeting.id, Declaration.case_id == case.id)).scalars():
         if rules.same_person(d.member, member):

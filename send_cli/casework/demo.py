@@ -20,6 +20,7 @@ import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from send_cli.errors import SendError
 from send_cli.store.engine import resource_dir
@@ -114,6 +115,8 @@ def build(db: Path, *, run: Callable[[list[str]], int], folder: Path | None = No
         for step in steps:
             with _quiet() as out:
                 code = run(["--db", str(db)] + step.argv)
+            if code == 130:  # Ctrl-C inside the step: not the sample data's fault
+                raise KeyboardInterrupt
             if code != 0:
                 last = out.getvalue().strip().splitlines()
                 raise SendError(
@@ -126,11 +129,24 @@ def build(db: Path, *, run: Callable[[list[str]], int], folder: Path | None = No
 
             session.execute(text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
                             {"k": DEMO_MARK, "v": reference})
+    except KeyboardInterrupt:
+        _dispose_cached(store_mod)
+        for suffix in ("", "-wal", "-shm"):  # a half-built demo is no demo
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{db}{suffix}")
+        from send_cli.errors import Interrupted
+
+        raise Interrupted(f"the demo store was not finished and {db} was removed; "
+                          "run 'send-cli demo' again") from None
     finally:
-        for cached in store_mod.STORE_CACHE.values():
-            cached.dispose()
-        store_mod.STORE_CACHE = None
+        _dispose_cached(store_mod)
     return len(steps), reference
+
+
+def _dispose_cached(store_mod: Any) -> None:
+    for cached in (store_mod.STORE_CACHE or {}).values():
+        cached.dispose()
+    store_mod.STORE_CACHE = None
 
 
 def is_demo_store(db: Path) -> bool:

@@ -301,10 +301,8 @@ def _big_cache(session: Session) -> Iterator[None]:
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+    yield  # on an error (or Ctrl-C) the transaction is rolled back before anything else
+    conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,

@@ -83,7 +83,7 @@ def officer_leaves(*, session: Session, code: str, to: str, actor: str,
                    now: datetime) -> Handover:
     """CODE leaves: every open case, open follow-up and panel referral still
     to be presented moves to TO, so nothing is left with someone who has
-    gone (DOMAIN.md). One audit entry per case touched, with what moved
+    gone. One audit entry per case touched, with what moved
     before and after ('officer' when the case itself moved, 'open_followups',
     'open_referrals'), and one for the officer with the counts."""
     from send_cli.casework.meetings import has_started

@@ -19,7 +19,7 @@ def register(root: typer.Typer) -> None:
 def audit(
     ctx: typer.Context,
     ref: Annotated[str | None, typer.Argument(help="Only this case's entries.")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -31,7 +31,7 @@ def audit(
     from send_cli.reports import cases as case_reports
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     with st.store().read() as session:
         if ref is not None:
             case_reports.check_audit_ref(session, ref)

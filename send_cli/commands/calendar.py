@@ -77,7 +77,7 @@ def calendar_list(
     ctx: typer.Context,
     year: Annotated[int | None, typer.Option("--year", help="Default: this year.",
                                              min=1900, max=2100)] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """The non-working days other than weekends: bank holidays and closure days.
@@ -91,7 +91,7 @@ def calendar_list(
     from send_cli.render import emit
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     y = year or st.settings.today.year
     cal = st.store().calendar()
     rows = [{"date": d, "weekday": f"{d:%A}", "kind": kind, "name": name}

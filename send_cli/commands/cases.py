@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import (
     FormatOpt,
     LimitOpt,
@@ -36,7 +37,8 @@ def case_add(
     ref: Annotated[str | None, typer.Option("--ref", help="The case reference; one is made "
                                             "(EHC-YEAR-NNNNN) if absent.")] = None,
     requested_by: Annotated[str | None, typer.Option(
-        "--requested-by", help="parent, young-person, school or professional.")] = None,
+        "--requested-by", autocompletion=completion.requested_by,
+        help="parent, young-person, school or professional.")] = None,
     setting: Annotated[str | None, typer.Option("--setting", help="School or setting.")] = None,
 ) -> None:
     """Register a request for an EHC needs assessment. Prints the reference.
@@ -67,7 +69,7 @@ def case_add(
 
 def _date_of_birth(value: str) -> Any:
     """--dob as a date. A bad one is not repeated in the message: a mistyped
-    date of birth is mostly the real one (issue 6: no personal data in
+    date of birth is mostly the real one (no personal data in
     messages, which reach terminals and cron logs)."""
     from send_cli.errors import BadInput
 
@@ -85,7 +87,7 @@ def case_list(
     status: Annotated[str | None, typer.Option(
         "--status", help="requested, assessing, drafting, plan-in-force, refused, ceased or "
         "closed.")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -98,7 +100,7 @@ def case_list(
     from send_cli.rules.cases import CASE_STATUSES
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     if status is not None:
         choice(status, CASE_STATUSES, what="--status")
     with st.store().read() as session:
@@ -118,7 +120,7 @@ def case_list(
 def case_show(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The case reference.")],
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """The case and its whole timeline: statutory clocks, milestones, panels,
@@ -131,7 +133,7 @@ def case_show(
     from send_cli.reports import cases as case_reports
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output, ("table", "json"))
     with st.store().read() as session:
         case = cases.get_case(session, ref)
         detail: dict[str, Any] = case_reports.case_detail(session, case, st.settings.today)

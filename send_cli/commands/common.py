@@ -38,6 +38,9 @@ class AppState:
                 parse_officer_code(self.officer, what="--as")
             self._settings = resolve(db=self.db, officer=self.officer, now=self.now,
                                      debug=self.debug)
+            from send_cli.render.files import protect_store
+
+            protect_store(self._settings.db)  # no -o file is ever written over the store
         return self._settings
 
     command: str = ""  # the command being run, e.g. "case list"
@@ -82,23 +85,28 @@ def state(ctx: typer.Context) -> AppState:
     return obj
 
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.",
-                                        metavar="table|csv|json")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE "
-                                                "instead of stdout.", metavar="FILE",
-                                                dir_okay=False)]
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", metavar="table|csv|json|xlsx",
+    help="table (the default on screen), csv, json, or xlsx (needs -o). With -o and no "
+         "--format, the file's extension decides: .csv, .json or .xlsx.")]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE", dir_okay=False,
+    help="Write to FILE instead of stdout: written aside and renamed into place, so an "
+         "interrupted write leaves the old file as it was.")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Rows a table shows (0: all). CSV "
                                        "and JSON always hold every row.", min=0)]
 ExitCodeOpt = Annotated[bool, typer.Option("--exit-code", help="Exit 4 when the list is "
                                            "not empty (for cron alerts).")]
 
 
-def check_format(fmt: str) -> str:
-    from send_cli.render import FORMATS
+def check_format(fmt: str | None, output: Path | None = None,
+                 supported: tuple[str, ...] | None = None, *, default: str = "table") -> str:
+    """The format to write: --format, else -o's extension, else DEFAULT;
+    exit 2 when they contradict, for a table to a file, or xlsx to the screen."""
+    from send_cli.render import LIST_FORMATS
+    from send_cli.render.files import format_for
 
-    if fmt not in FORMATS:
-        raise BadInput(f"--format '{fmt}' is not known; use table, csv or json")
-    return fmt
+    return format_for(output, fmt, supported or LIST_FORMATS, default=default)
 
 
 def choice(value: str, allowed: tuple[str, ...] | list[str], *, what: str) -> str:
@@ -145,3 +153,62 @@ def fail(message: str, hint: str | None = None, code: int = 1) -> SendError:
 
 def unused(*_: Any) -> None:
     """For options kept for the contract but meaningless in a context."""
+
+
+# -- help in words -------------------------------------------------------------------------
+# Typer writes a parameter's Python type into --help (`--officer <str>`,
+# `--limit <int range>  [0<=x<=3660]`, `escalate {ref}`). People read names:
+# an option's value is named after the option (`--officer OFFICER`), a number
+# is N, an argument is its name in capitals, a range is said in words.
+def _value_name(param: Any, ctx: Any) -> str:
+    desc = param.type_descriptor
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    if desc.is_choice:
+        return str(_ORIGINAL_DISPLAY_TYPE(param, ctx)).strip("<>")
+    annotation = desc.annotation
+    if annotation in (int, float) or desc.is_ranged:
+        return "N"
+    if desc.is_path:
+        return "FILE" if getattr(param.type, "dir_okay", True) is False else "PATH"
+    if desc.is_datetime:
+        return "DATETIME"
+    if param.param_type_name == "argument":
+        return ""
+    return (param.name or "value").upper().replace("_", "-")
+
+
+def _range_in_words(low: float | None, high: float | None) -> str | None:
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"at most {high}"
+    if high is None:
+        return f"{low} or more"
+    return f"from {low} to {high}"
+
+
+def _argument_name(param: Any) -> str:
+    return param.metavar if param.metavar is not None else (param.name or "").upper()
+
+
+def _usage_name(param: Any) -> str:
+    name = _argument_name(param) if param.required else f"[{_argument_name(param)}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
+def speak_plainly() -> None:
+    """Make typer's help name values in words (see above); once."""
+    import typer.core as core
+
+    global _ORIGINAL_DISPLAY_TYPE
+    if _ORIGINAL_DISPLAY_TYPE is not None:
+        return
+    _ORIGINAL_DISPLAY_TYPE = core._TyperParameter.display_type
+    core._TyperParameter.display_type = _value_name  # type: ignore[method-assign]
+    core.describe_number_range = _range_in_words  # type: ignore[assignment]
+    core.TyperArgument.display_name_raw = property(_argument_name)  # type: ignore[assignment]
+    core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+
+
+_ORIGINAL_DISPLAY_TYPE: Any = None

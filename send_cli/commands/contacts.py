@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import a_datetime, choice, state, text
 
 app = typer.Typer(help="Log contacts with families and professionals; incoming messages "
@@ -16,10 +17,12 @@ app = typer.Typer(help="Log contacts with families and professionals; incoming m
 def contact_log(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The case reference.")],
-    channel: Annotated[str, typer.Option("--channel",
+    channel: Annotated[str, typer.Option("--channel", autocompletion=completion.channels,
                                          help="phone, voicemail, email, letter or meeting.")],
-    direction: Annotated[str, typer.Option("--direction", help="in or out.")],
-    party: Annotated[str, typer.Option("--party", help="parent, carer, young-person, school "
+    direction: Annotated[str, typer.Option("--direction", autocompletion=completion.directions,
+                                           help="in or out.")],
+    party: Annotated[str, typer.Option("--party", autocompletion=completion.parties,
+                                       help="parent, carer, young-person, school "
                                        "or professional.")],
     summary: Annotated[str, typer.Option("--summary", help="What was said or asked.")],
     at: Annotated[str | None, typer.Option("--at", help="When, YYYY-MM-DDTHH:MM "

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from send_cli.commands.common import OutputOpt, state
+from send_cli.commands.common import OutputOpt, check_format, state
 
 import_app = typer.Typer(no_args_is_help=True,
                          help="Load cases or officers from CSV: every row, or none.")
@@ -17,8 +17,11 @@ export_app = typer.Typer(no_args_is_help=True,
 
 FileArg = Annotated[Path, typer.Argument(help="The CSV file (UTF-8, header row first).",
                                          metavar="FILE.csv", dir_okay=False)]
-ExportFormatOpt = Annotated[str, typer.Option("--format", "-f", help="csv or json.",
-                                              metavar="csv|json")]
+ExportFormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", metavar="csv|json|xlsx",
+    help="csv (the default), json, or xlsx (needs -o). With -o and no --format, the "
+         "file's extension decides.")]
+EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 
 def _import(ctx: typer.Context, what: str, path: Path) -> None:
@@ -77,21 +80,19 @@ def import_officers(ctx: typer.Context, path: FileArg) -> None:
     _import(ctx, "officers", path)
 
 
-def _export(ctx: typer.Context, what: str, fmt: str, output: Path | None) -> None:
+def _export(ctx: typer.Context, what: str, fmt: str | None, output: Path | None) -> None:
     from send_cli.casework import exports
-    from send_cli.errors import BadInput
     from send_cli.render import emit
 
-    if fmt not in ("csv", "json"):
-        raise BadInput(f"--format '{fmt}' is not known for export; use csv or json")
+    fmt = check_format(fmt, output, EXPORT_FORMATS, default="csv")
     st = state(ctx)
     with st.store().read() as session:
         keys, rows = exports.export_rows(session, what)
-        emit(rows, keys, fmt=fmt, output=output)
+        emit(rows, keys, fmt=fmt, output=output, default="csv")
 
 
 @export_app.command("cases")
-def export_cases(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
+def export_cases(ctx: typer.Context, fmt: ExportFormatOpt = None,
                  output: OutputOpt = None) -> None:
     """Export every case: ref,name,dob,officer,received,requested_by,setting,status.
 
@@ -101,7 +102,7 @@ def export_cases(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
 
 
 @export_app.command("contacts")
-def export_contacts(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
+def export_contacts(ctx: typer.Context, fmt: ExportFormatOpt = None,
                     output: OutputOpt = None) -> None:
     """Export every contact: id,case_ref,at,channel,direction,party,summary,officer.
 
@@ -111,7 +112,7 @@ def export_contacts(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
 
 
 @export_app.command("decisions")
-def export_decisions(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
+def export_decisions(ctx: typer.Context, fmt: ExportFormatOpt = None,
                      output: OutputOpt = None) -> None:
     """Export every panel decision:
     case_ref,panel,meeting,request,outcome,reason,revisit_by,chair.
@@ -122,7 +123,7 @@ def export_decisions(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
 
 
 @export_app.command("followups")
-def export_followups(ctx: typer.Context, fmt: ExportFormatOpt = "csv",
+def export_followups(ctx: typer.Context, fmt: ExportFormatOpt = None,
                      output: OutputOpt = None) -> None:
     """Export every follow-up, settled ones too: id,case_ref,kind,due,officer,status,done_at.
 

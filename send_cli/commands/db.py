@@ -55,7 +55,7 @@ def _peek(ctx: typer.Context):  # type: ignore[no-untyped-def]
 
 
 @app.command("current")
-def db_current(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
+def db_current(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """Where the store is and its schema revision (never upgrades it).
 
     Example: send-cli db current --format json
@@ -63,7 +63,7 @@ def db_current(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
     from send_cli.render import emit_object
     from send_cli.store import upkeep
 
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     store = _peek(ctx)
     try:
         info = upkeep.current_info(store)
@@ -73,7 +73,7 @@ def db_current(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
 
 
 @app.command("history")
-def db_history(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
+def db_history(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """Every schema revision this send-cli knows, and which the store has.
 
     Example: send-cli db history
@@ -81,7 +81,7 @@ def db_history(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
     from send_cli.render import emit
     from send_cli.store import upkeep
 
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     store = _peek(ctx)
     try:
         rows = upkeep.history_rows(store)
@@ -109,7 +109,7 @@ def db_upgrade(ctx: typer.Context) -> None:
 
 
 @app.command("check")
-def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
+def db_check(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """Check the store: SQLite's integrity check, foreign keys, the schema
     revision and the counts the KPIs add up. Exit 3 when the store is
     damaged. Changes nothing.
@@ -120,7 +120,7 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = N
     from send_cli.render import emit
     from send_cli.store import upkeep
 
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     st = state(ctx)
     result = upkeep.check_store(st.settings.db)
     emit(result.rows, ("check", "result"), fmt=fmt, output=output, title="Store check",

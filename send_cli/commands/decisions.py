@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import (
     FormatOpt,
     LimitOpt,
@@ -27,9 +28,11 @@ FOLLOWUP_COLUMNS = ("id", "case_ref", "kind", "due", "officer")
 def decision_log(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The case reference.")],
-    panel: Annotated[str, typer.Option("--panel", help="The panel's code, e.g. MAP.")],
+    panel: Annotated[str, typer.Option("--panel", autocompletion=completion.panel_codes,
+                                       help="The panel's code, e.g. MAP.")],
     meeting: Annotated[str, typer.Option("--meeting", help="The meeting's date.")],
-    outcome: Annotated[str, typer.Option("--outcome", metavar="agreed|declined|deferred",
+    outcome: Annotated[str, typer.Option("--outcome", autocompletion=completion.outcomes,
+                                         metavar="agreed|declined|deferred",
                                          help="What the panel decided.")],
     reason: Annotated[str, typer.Option("--reason", help="The panel's reasons (required).")],
     revisit_by: Annotated[str | None, typer.Option(
@@ -38,9 +41,9 @@ def decision_log(
         "--chair", help="Who chaired (signs) the decision. Default: the officer recording "
         "it (--as).")] = None,
     request: Annotated[str | None, typer.Option(
-        "--request", help="The request type, when the case has more than one on the "
-        "agenda.")] = None,
-    fmt: FormatOpt = "table",
+        "--request", autocompletion=completion.requests,
+        help="The request type, when the case has more than one on the agenda.")] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Record a panel's decision on a case at a meeting that has started.
@@ -57,7 +60,7 @@ def decision_log(
     from send_cli.rules.panels import OUTCOMES
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     choice(outcome, OUTCOMES, what="--outcome")
     reason = text(reason, what="--reason", max_len=2000)
     day = a_date(meeting, what="--meeting")
@@ -88,10 +91,11 @@ def decision_log(
 @app.command("list")
 def decision_list(
     ctx: typer.Context,
-    panel: Annotated[str | None, typer.Option("--panel", help="Only this panel's.")] = None,
+    panel: Annotated[str | None, typer.Option("--panel", autocompletion=completion.panel_codes,
+                                              help="Only this panel's.")] = None,
     start: Annotated[str | None, typer.Option("--from", help="Meetings from this date.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Meetings up to this date.")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -104,7 +108,7 @@ def decision_list(
     from send_cli.render import emit
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     first = a_date(start, what="--from")
     last = a_date(end, what="--to")
     with st.store().read() as session:

@@ -23,7 +23,7 @@ def followup_list(
     ref: Annotated[str | None, typer.Argument(help="Only this case's.")] = None,
     officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include settled follow-ups.")] = False,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -36,7 +36,7 @@ def followup_list(
     from send_cli.reports import cases as case_reports
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     with st.store().read() as session:
         case_id = cases.get_case(session, ref).id if ref else None
         if officer:

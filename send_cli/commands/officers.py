@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import FormatOpt, OutputOpt, check_format, choice, state, text
 
 app = typer.Typer(help="The casework team: add officers, list them, move work when one leaves.",
@@ -20,9 +21,11 @@ def officer_add(
     code: Annotated[str, typer.Argument(help="A short code, e.g. AO1 or jsmith.")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     email: Annotated[str, typer.Option("--email", help="Work email.")],
-    team: Annotated[str, typer.Option("--team", help="assessment, early-years-primary, "
+    team: Annotated[str, typer.Option("--team", autocompletion=completion.teams,
+                                      help="assessment, early-years-primary, "
                                       "secondary-post16, tribunals or business-support.")],
-    role: Annotated[str, typer.Option("--role", help="assessment-officer, casework-officer, "
+    role: Annotated[str, typer.Option("--role", autocompletion=completion.roles,
+                                      help="assessment-officer, casework-officer, "
                                       "business-support, senior-casework-officer or "
                                       "lead-casework-officer.")],
 ) -> None:
@@ -50,7 +53,7 @@ def officer_add(
 
 
 @app.command("list")
-def officer_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
+def officer_list(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """List officers, those who left included (active = false).
 
     Example: send-cli officer list --format json
@@ -59,7 +62,7 @@ def officer_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt
     from send_cli.render import emit
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     with st.store().read() as session:
         rows = officers.officer_rows(session)
     emit(rows, OFFICER_COLUMNS, fmt=fmt, output=output, title="Officers", limit=None)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import (
     FormatOpt,
     LimitOpt,
@@ -21,7 +22,8 @@ app = typer.Typer(help="Decision-making panels: remits, meetings, referrals, pap
                        "declarations of interest and the chair's agenda.",
                   no_args_is_help=True)
 
-PanelOpt = Annotated[str, typer.Option("--panel", help="The panel's code, e.g. MAP.")]
+PanelOpt = Annotated[str, typer.Option("--panel", autocompletion=completion.panel_codes,
+                                       help="The panel's code, e.g. MAP.")]
 MeetingOpt = Annotated[str, typer.Option("--meeting", help="The meeting's date, YYYY-MM-DD.")]
 
 PANEL_COLUMNS = ("code", "name", "cadence", "requests", "outcome")
@@ -64,7 +66,7 @@ def _required_date(value: str, what: str) -> date:
 
 
 @app.command("list")
-def panel_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = None) -> None:
+def panel_list(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     """List the panels with their cadence, remit (request types) and outcome promise.
 
     Example: send-cli panel list --format json
@@ -73,7 +75,7 @@ def panel_list(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
     from send_cli.render import emit
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     with st.store().read() as session:
         rows = panels.panel_rows(session)
     columns = PANEL_COLUMNS if fmt == "table" else panels.PANEL_KEYS
@@ -86,7 +88,8 @@ def panel_add(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="A short code, e.g. SEP.")],
     name: Annotated[str, typer.Option("--name", help="The panel's full name.")],
-    cadence: Annotated[str, typer.Option("--cadence", help="weekly, fortnightly or monthly.",
+    cadence: Annotated[str, typer.Option("--cadence", autocompletion=completion.cadences,
+                                         help="weekly, fortnightly or monthly.",
                                          metavar="weekly|fortnightly|monthly")],
     requests: Annotated[str, typer.Option("--requests", metavar="TYPE[,TYPE...]",
                                           help="The request types the panel considers.")],
@@ -134,7 +137,7 @@ def panel_schedule(
     weekday: Annotated[str, typer.Option("--weekday", metavar="mon..fri",
                                          help="The day the panel meets.")],
     at: Annotated[str, typer.Option("--time", help="Start time, HH:MM.")] = "10:00",
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Create a panel's meetings for a period at its cadence. A meeting that
@@ -148,7 +151,7 @@ def panel_schedule(
     from send_cli.render import emit, message
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     day = _weekday(weekday)
     when = _time(at)
     assert when is not None
@@ -175,7 +178,7 @@ def panel_meetings(
     end: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
     include_cancelled: Annotated[bool, typer.Option(
         "--all", help="Include cancelled meetings.")] = False,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -188,7 +191,7 @@ def panel_meetings(
     from send_cli.render import emit
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     first = a_date(start, what="--from")
     last = a_date(end, what="--to")
     columns = MEETING_COLUMNS + (("cancelled",) if include_cancelled else ())
@@ -272,7 +275,8 @@ def panel_refer(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The case reference.")],
     panel: PanelOpt,
-    request: Annotated[str, typer.Option("--request", help="The request type, e.g. ehcna; "
+    request: Annotated[str, typer.Option("--request", autocompletion=completion.requests,
+                                         help="The request type, e.g. ehcna; "
                                          "see 'send-cli panel list'.")],
     meeting: Annotated[str | None, typer.Option(
         "--meeting", help="The meeting's date. Default: the next meeting whose papers "
@@ -341,7 +345,7 @@ def panel_agenda(
     personal: Annotated[bool, typer.Option(
         "--with-personal-details", help="Add dates of birth and settings (left out by "
         "default: the chair's export carries only what the chair needs).")] = False,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """The cases for one meeting: request, presenting officer, papers,
@@ -350,19 +354,33 @@ def panel_agenda(
 
     Example: send-cli panel agenda MAP --meeting 2027-01-08 --format csv -o agenda.csv
     """
-    from send_cli.render import emit
+    from send_cli.render import Col, emit
     from send_cli.reports import agenda
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     store = st.store()
     with store.read() as session:
         day = agenda.resolve_meeting_day(session, code, meeting, st.settings.now)
         title, rows = agenda.agenda(session, cal=store.calendar(), code=code, day=day,
                                        today=st.settings.today, personal=personal)
     columns = agenda.AGENDA_KEYS + (agenda.PERSONAL_KEYS if personal else ())
-    emit(rows, columns, fmt=fmt, output=output, title=title, limit=None,
-         empty="No cases on this agenda.")
+    if fmt != "table":
+        emit(rows, columns, fmt=fmt, output=output, title=title, limit=None,
+             empty="No cases on this agenda.")
+        return
+    # On screen: one line a case, its declarations and earlier decisions under it.
+    shown = [{**row, "papers": _papers(row)} for row in rows]
+    count = len(shown)
+    table_cols = [Col("case_ref", "case ref"), Col("child"), Col("request"), Col("officer"),
+                  Col("papers"), Col("outcome")]
+    if personal:
+        table_cols += [Col("dob"), Col("setting")]
+    emit(shown, table_cols, fmt=fmt, title=f"{title}: {count} case" + ("s" if count != 1 else ""),
+         limit=None, empty="No cases on this agenda.",
+         details=[Col("declarations", "declared"), Col("prior_decisions", "before")],
+         note=f"For the chair: send-cli panel agenda {code.upper()} --meeting {day} "
+              "-o agenda.xlsx")
 
 
 @app.command("declare")
@@ -392,3 +410,14 @@ def panel_declare(
                           interest=interest, actor=st.settings.officer, now=st.settings.now)
     message(f"{member} declared an interest in {case} at {panel.upper()} {day} and takes no "
             "part in that case")
+
+
+def _papers(row: dict[str, Any]) -> str:
+    """The papers' state in a few words: missing, or received on a day (late or not)."""
+    got = row.get("papers_received")
+    if not got:
+        return str(row.get("papers") or "missing")
+    when = got if isinstance(got, date) else date.fromisoformat(str(got))
+    due = row.get("papers_due")
+    late = due is not None and str(got) > str(due)
+    return f"{'late' if late else 'received'} {when:%d %b}"

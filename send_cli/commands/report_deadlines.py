@@ -33,7 +33,7 @@ def deadlines(
         "--breached", help="Only those already missed.")] = False,
     officer: Annotated[str | None, typer.Option(
         "--officer", help="Only this named officer's cases.")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
     exit_code: ExitCodeOpt = False,
@@ -52,7 +52,7 @@ def deadlines(
     from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows, deadline_summary
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     today = st.settings.today
     chosen = {"today": today, "within": within, "breached": breached, "officer": officer}
     with st.store().read() as session:
@@ -60,14 +60,20 @@ def deadlines(
             officers.get_officer(session, officer)
         summary = deadline_summary(session, **chosen) if fmt == "table" else None
         rows = deadline_rows(session, **chosen)
-        columns = [Col(k, justify="right") if k == "days_left" else Col(k)
+        columns = [Col(k, "left", justify="right") if k == "days_left" else Col(k)
                    for k in DEADLINE_COLUMNS]
         title = "Statutory deadlines missed" if breached else (
             f"Statutory deadlines due by {today + timedelta(days=within)}"
             if within is not None else "Statutory deadlines")
         count = emit(rows, columns, fmt=fmt, output=output, title=title, limit=limit,
-                     total=summary[0] if summary else None, empty="No statutory deadlines due.")
+                     total=summary[0] if summary else None, empty="No statutory deadlines due.",
+                     fixed={"officer": "one officer"} if officer else None,
+                     note="left: days to the deadline, negative when missed.")
     if summary is not None and summary[0]:
-        message(f"{summary[0]} deadlines, {summary[1]} missed; "
+        message(f"{_count(summary[0], 'deadline')}, {summary[1]} missed; "
                 f"{summary[2]} with a reg 10(4) exception recorded")
     finish_list(summary[0] if summary is not None else count, exit_code)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

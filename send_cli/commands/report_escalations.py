@@ -1,4 +1,4 @@
-"""send-cli escalate / escalations: the escalation ladder of seed 001."""
+"""send-cli escalate / escalations: the escalation ladder of the casework charter."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import (
     ExitCodeOpt,
     FormatOpt,
@@ -66,8 +67,9 @@ def escalations(
     officer: Annotated[str | None, typer.Option(
         "--officer", help="Only follow-ups owed by this named officer.")] = None,
     team: Annotated[str | None, typer.Option(
-        "--team", help="Only follow-ups owed by this team's officers.")] = None,
-    fmt: FormatOpt = "table",
+        "--team", autocompletion=completion.teams,
+        help="Only follow-ups owed by this team's officers.")] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
     exit_code: ExitCodeOpt = False,
@@ -83,7 +85,7 @@ def escalations(
     from send_cli.rules.people import TEAMS
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     if team is not None:
         choice(team, TEAMS, what="--team")
     store = st.store()
@@ -91,7 +93,7 @@ def escalations(
     if fmt == "table":
         columns = [Col("case_ref", "case"), Col("child"), Col("level", justify="right"),
                    Col("owner_role", "sits with"), Col("owner"), Col("since"),
-                   Col("working_days_overdue", "working days late", "right"),
+                   Col("working_days_overdue", "late", "right"),
                    Col("reason"), Col("officer", "named officer"),
                    Col("followup_id", "follow-up", "right")]
     else:
@@ -103,5 +105,7 @@ def escalations(
         rows = escalation_rows(session, cal=cal, today=today, officer=officer, team=team)
         count = emit(rows, columns, fmt=fmt, output=output,
                      title=f"Escalations on {today:%a %d %b %Y}", limit=limit, total=total,
-                     empty="Nothing sits above the named officers.")
+                     empty="Nothing sits above the named officers.",
+                     fixed={"officer": "one officer"} if officer else None,
+                     note="late: working days past the due date.")
     finish_list(total if total is not None else count, exit_code)

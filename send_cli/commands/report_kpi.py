@@ -8,6 +8,8 @@ import typer
 
 from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, a_date, check_format, state
 
+KPI_FORMATS = ("table", "csv", "json")  # one object, not a list: no workbook
+
 
 def register(app: typer.Typer) -> None:
     app.command("kpi")(report_kpi)
@@ -20,7 +22,7 @@ def report_kpi(
         "--to.")] = None,
     to: Annotated[str | None, typer.Option(
         "--to", help="Last day of the period, YYYY-MM-DD. Default: today.")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
@@ -39,7 +41,7 @@ def report_kpi(
     from send_cli.rules.statutory import add_months
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output, KPI_FORMATS)
     today = st.settings.today
     end = a_date(to, what="--to") or today
     start = a_date(from_, what="--from") or add_months(end, -12) + timedelta(days=1)

@@ -44,7 +44,8 @@ def nightly(
     if verbose:
         message(f"wrote {', '.join(bundle.files)} to {bundle.folder}: "
                 f"{bundle.overdue} overdue, {bundle.escalations} escalations, "
-                f"{bundle.deadlines_missed} deadlines missed, "
+                f"{bundle.deadlines_missed} deadline"
+                f"{'' if bundle.deadlines_missed == 1 else 's'} missed, "
                 f"{bundle.deadlines_due} due within {within} days")
     if bundle.overdue:
         raise typer.Exit(4)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import (
     ExitCodeOpt,
     FormatOpt,
@@ -28,8 +29,9 @@ def register(root: typer.Typer) -> None:
 def overdue(
     ctx: typer.Context,
     officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's.")] = None,
-    team: Annotated[str | None, typer.Option("--team", help="Only this team's.")] = None,
-    fmt: FormatOpt = "table",
+    team: Annotated[str | None, typer.Option("--team", autocompletion=completion.teams,
+                                             help="Only this team's.")] = None,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
     exit_code: ExitCodeOpt = False,
@@ -44,22 +46,32 @@ def overdue(
     from send_cli.rules.people import TEAMS
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     if team is not None:
         choice(team, TEAMS, what="--team")
     store = st.store()
     today = st.settings.today
     with store.read() as session:
-        if officer:
-            officers.get_officer(session, officer)
+        who = officers.get_officer(session, officer) if officer else None
         total = overdue_count(session, today=today, officer=officer, team=team) \
             if fmt == "table" else None
         rows = overdue_rows(session, cal=store.calendar(), today=today, officer=officer,
                             team=team)
         columns = [Col(k) for k in OVERDUE_COLUMNS]
         columns[0] = Col("followup_id", "id", "right")
-        columns[5] = Col("working_days_overdue", "working days late", "right")
+        columns[5] = Col("working_days_overdue", "late", "right")
+        scope = f" for {who.code} {who.name}" if who is not None else \
+            f" for the {team} team" if team else ""
+        fixed = {"officer": "one officer", "team": "one officer"} if who is not None else \
+            {"team": "one team"} if team else {}
         count = emit(rows, columns, fmt=fmt, output=output,
-                     title=f"Overdue follow-ups on {today:%a %d %b %Y}", limit=limit,
-                     total=total, empty="Nothing is overdue.")
+                     title=f"Overdue{scope}, {today:%a %d %b %Y}" + _how_many(total),
+                     limit=limit, total=total, empty="Nothing is overdue.", fixed=fixed,
+                     note="late: working days past the due date.")
     finish_list(total if total is not None else count, exit_code)
+
+
+def _how_many(total: int | None) -> str:
+    if not total:
+        return ""
+    return f": {total} follow-up" + ("" if total == 1 else "s")

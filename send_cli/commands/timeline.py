@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from send_cli.commands import completion
 from send_cli.commands.common import FormatOpt, OutputOpt, a_date, check_format, state, text
 
 setting_app = typer.Typer(no_args_is_help=True,
@@ -27,13 +28,15 @@ def case_milestone(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The case reference.")],
     milestone: Annotated[str, typer.Argument(
+        autocompletion=completion.milestones,
         help="assessment-decision, issue-decision, draft-plan, final-plan, annual-review "
              "(the review meeting), review-decision, amended-plan or ceased.",
         metavar="MILESTONE")],
     on: Annotated[str, typer.Option("--on", help="The day it happened, YYYY-MM-DD.")],
     outcome: Annotated[str | None, typer.Option(
-        "--outcome", help="agreed or refused (assessment-decision, issue-decision); maintain, "
-        "amend or cease (review-decision).")] = None,
+        "--outcome", autocompletion=completion.milestone_outcomes,
+        help="agreed or refused (assessment-decision, issue-decision); maintain, amend or "
+             "cease (review-decision).")] = None,
 ) -> None:
     """Record a statutory step reached on a case; its status and clocks follow.
 
@@ -129,7 +132,8 @@ def case_advice(
     ctx: typer.Context,
     ref: Annotated[str, typer.Argument(help="The case reference.")],
     source: Annotated[str, typer.Option(
-        "--from", help="educational-psychology, health, social-care, school or other.")],
+        "--from", autocompletion=completion.advice_sources,
+        help="educational-psychology, health, social-care, school or other.")],
     requested: Annotated[str, typer.Option("--requested", help="The day it was asked for.")],
     received: Annotated[str | None, typer.Option(
         "--received", help="The day it came (run again with the same --from and "
@@ -157,7 +161,7 @@ def case_advice(
     due = due_after(CLOCKS["advice"], asked)
     if got is not None:
         late = (got - due).days
-        when = f"{late} days late" if late > 0 else "in time"
+        when = (f"{late} day{'' if late == 1 else 's'} late") if late > 0 else "in time"
         message(f"{ref}: {source} advice received on {got} ({when}; due {due})")
     elif new:
         message(f"{ref}: {source} advice requested on {asked}; due {due}")
@@ -210,7 +214,7 @@ def case_appeal(
 @setting_app.command("show")
 def setting_show(
     ctx: typer.Context,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Show the council's settings and their defaults.
@@ -221,7 +225,7 @@ def setting_show(
     from send_cli.render import emit
 
     st = state(ctx)
-    check_format(fmt)
+    fmt = check_format(fmt, output)
     with st.store().read() as session:
         rows = timeline.setting_rows(session)
     emit(rows, ("setting", "value", "default", "meaning"), fmt=fmt, output=output,

@@ -11,28 +11,16 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from send_cli.render.tables import Col, draw, left_out_note, table_width
 from send_cli.rules.cells import FORMULA_LEADERS
 
 FORMATS = ("table", "csv", "json")
+LIST_FORMATS = ("table", "csv", "json", "xlsx")  # what a listing can be written as
 DEFAULT_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class Col:
-    """A column: its key in the row and, for tables, a header and alignment."""
-
-    key: str
-    header: str | None = None
-    justify: str = "left"
-
-    @property
-    def title(self) -> str:
-        return self.header or self.key.replace("_", " ")
 
 
 def neutralise(value: str) -> str:
@@ -107,31 +95,11 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def private_open(path: Path) -> IO[str]:
-    """A file for personal data, readable by its owner only: made so, or
-    (a file that was there) made so before anything is written to it."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:  # no such folder, a folder, no permission
-        from send_cli.errors import BadInput
+def destination(output: Path | None) -> Any:
+    """stdout, or OUTPUT written whole or not at all (see render.files)."""
+    from send_cli.render.files import safe_text
 
-        raise BadInput(f"cannot write '{path}': {exc.strerror}",
-                       hint="Check the folder exists and is writable.") from None
-    try:
-        os.fchmod(fd, 0o600)
-    except OSError:  # someone else's file we may write to: keep its mode
-        pass
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-
-@contextlib.contextmanager
-def destination(output: Path | None) -> Iterator[IO[str]]:
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with private_open(output) as fh:
-        yield fh
+    return safe_text(output)
 
 
 class _LineFeedRows:
@@ -188,13 +156,45 @@ def write_json(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], fh: IO[st
     return n
 
 
+class NoTrailingSpaces:
+    """A text stream that writes each line without the spaces Rich pads it
+    with: piped or saved output ends its lines where the text ends."""
+
+    def __init__(self, target: IO[str]) -> None:
+        self.target = target
+        self.pending = ""
+        self.encoding = getattr(target, "encoding", "utf-8")
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.target.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending.strip(" ") == "":
+            self.pending = ""
+        self.target.write(self.pending)
+        self.pending = ""
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+
 def console(file: IO[str] | None = None, *, stderr: bool = False) -> Any:
     from rich.console import Console
 
     target = file or (sys.stderr if stderr else sys.stdout)
     is_tty = hasattr(target, "isatty") and target.isatty()
     no_color = "NO_COLOR" in os.environ
-    width = None if is_tty else int(os.environ.get("COLUMNS") or 200)
+    width = None if is_tty else table_width(target)
+    if not is_tty and not isinstance(target, NoTrailingSpaces):
+        target = NoTrailingSpaces(target)
     return Console(file=target, width=width, no_color=no_color or not is_tty,
                    force_terminal=is_tty and not no_color, highlight=False,
                    emoji=False, markup=False, soft_wrap=False)
@@ -202,50 +202,95 @@ def console(file: IO[str] | None = None, *, stderr: bool = False) -> Any:
 
 def table(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], fh: IO[str], *,
           title: str | None = None, limit: int | None = DEFAULT_LIMIT,
-          total: int | None = None, empty: str = "Nothing to show.") -> int:
-    from rich.table import Table
+          total: int | None = None, empty: str = "Nothing to show.",
+          fixed: Mapping[str, str] | None = None, details: Sequence[Col] = (),
+          note: str | None = None, formats: str = "--format csv, json or xlsx",
+          wrap_details: bool = False) -> int:
+    """ROWS drawn to fit the width (see render.tables): a title line, a
+    header, a rule, the rows; then what was not shown and why."""
+    if total is not None and limit is not None:
+        import itertools
 
-    t = Table(title=title, title_justify="left", show_lines=False)
-    for c in columns:
-        t.add_column(c.title, justify=c.justify)  # type: ignore[arg-type]
-    shown = 0
-    counted = 0
-    for row in rows:
-        if total is not None and limit is not None and shown >= limit:
-            break  # the caller counted them: read no further than the table shows
-        counted += 1
-        if limit is None or shown < limit:
-            t.add_row(*(human(row.get(c.key)) for c in columns))
-            shown += 1
+        rows = itertools.islice(rows, limit)  # the caller counted them: read no further
+    width = table_width(fh)
+    lines, counted, shown, dropped = draw(rows, columns, width=width, human=human,
+                                          title=title, limit=limit, fixed=fixed,
+                                          details=details, wrap_details=wrap_details)
     con = console(fh)
     if shown == 0:
         con.print(empty if not title else f"{title}: {empty[0].lower()}{empty[1:]}")
         return 0
-    con.print(t)
+    head = 2 if title else 0
+    for i, line in enumerate(lines):
+        style = "bold" if i == head else None
+        con.print(line, style=style, overflow="ignore", crop=False)
+    footer = []
     rest = (total if total is not None else counted) - shown
     if rest > 0:
-        con.print(f"... and {rest} more (use --limit 0 to show all, or --format csv/json)")
+        footer.append(f"... and {rest} more (use --limit 0 to show all, or --format csv/json)")
+    titles = {c.key: c.title for c in columns}
+    said = left_out_note(dropped, fixed or {}, titles, formats=formats)
+    if note or said:
+        footer.append(" ".join(part for part in (note, said) if part))
+    if footer:
+        from send_cli.render.tables import wrap
+
+        con.print()
+        for text in footer:
+            for line in wrap(text, width):
+                con.print(line, overflow="ignore", crop=False)
     return counted
 
 
-def emit(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col | str], *, fmt: str,
+def emit(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col | str], *, fmt: str | None,
          output: Path | None = None, title: str | None = None,
          limit: int | None = DEFAULT_LIMIT, total: int | None = None,
-         empty: str = "Nothing to show.") -> int:
-    """Write ROWS as a table, CSV or JSON to OUTPUT (stdout by default).
-    Returns how many rows there were."""
+         empty: str = "Nothing to show.", fixed: Mapping[str, str] | None = None,
+         details: Sequence[Col | str] = (), default: str = "table",
+         note: str | None = None) -> int:
+    """Write ROWS as a table, CSV, JSON or a workbook to OUTPUT (stdout by
+    default). FIXED: columns a filter made the same on every row, left out
+    of a table; DETAILS: columns a table draws under their row. Returns how
+    many rows there were."""
+    from send_cli.render.files import format_for
+
     cols = [c if isinstance(c, Col) else Col(c) for c in columns]
-    keys = [c.key for c in cols]
+    below = [c if isinstance(c, Col) else Col(c) for c in details]
+    fmt = format_for(output, fmt, LIST_FORMATS, default=default)
+    if fmt == "xlsx":
+        return write_workbook(rows, cols + below, output)
+    keys = [c.key for c in cols + below]
     with destination(output) as fh:
         if fmt == "csv":
             return write_csv(rows, keys, fh)
         if fmt == "json":
             return write_json(rows, keys, fh)
-        return table(rows, cols, fh, title=title, limit=limit or None, total=total, empty=empty)
+        return table(rows, cols, fh, title=title, limit=limit or None, total=total,
+                     empty=empty, fixed=fixed, details=below, note=note)
 
 
-def emit_object(obj: Mapping[str, Any], *, fmt: str, output: Path | None = None) -> None:
-    """One object (e.g. the KPI figures) as JSON, or key/value lines."""
+def write_workbook(rows: Iterable[Mapping[str, Any]], cols: Sequence[Col],
+                   output: Path | None) -> int:
+    """ROWS as an .xlsx file at OUTPUT, written aside and renamed."""
+    from send_cli.errors import BadInput
+    from send_cli.render.files import safe_path
+    from send_cli.render.xlsx import write_xlsx
+
+    if output is None:
+        raise BadInput("--format xlsx writes a file; add -o FILE.xlsx")
+    with safe_path(output) as tmp:
+        return write_xlsx(rows, cols, tmp)
+
+
+def emit_object(obj: Mapping[str, Any], *, fmt: str | None, output: Path | None = None) -> None:
+    """One object (e.g. the store's details) as JSON, key/value lines, CSV or a workbook."""
+    from send_cli.render.files import format_for
+
+    fmt = format_for(output, fmt, LIST_FORMATS, default="table")
+    if fmt == "xlsx":
+        write_workbook(({"key": k, "value": cell(v)} for k, v in obj.items()),
+                       [Col("key"), Col("value")], output)
+        return
     with destination(output) as fh:
         if fmt == "json":
             fh.write(json.dumps({k: plain(v) for k, v in obj.items()}, indent=2,
@@ -314,10 +359,11 @@ SECTION_TITLES = {
 SECTION_DRAWERS: dict[str, Any] = {}
 
 
-def audit_table_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
+def audit_table_rows(rows: Iterable[Mapping[str, Any]],
+                     width: int = 90) -> Iterator[dict[str, Any]]:
     """Audit rows for a table: the before/after JSON folded into one line."""
     for row in rows:
-        yield {**row, "change": change_summary(row.get("before"), row.get("after"))}
+        yield {**row, "change": change_summary(row.get("before"), row.get("after"), width)}
 
 
 AUDIT_TABLE_COLUMNS = (Col("at"), Col("officer"), Col("action"), Col("case_ref", "case"),
@@ -325,33 +371,49 @@ AUDIT_TABLE_COLUMNS = (Col("at"), Col("officer"), Col("action"), Col("case_ref",
 
 
 def _draw_audit(con: Any, rows: list[Mapping[str, Any]], today: date) -> None:
-    table(audit_table_rows(rows), [c for c in AUDIT_TABLE_COLUMNS if c.key != "case_ref"],
-          con.file, title=SECTION_TITLES["audit"], limit=None)
+    table(audit_table_rows(rows, width=10**6),
+          [c for c in AUDIT_TABLE_COLUMNS if c.key not in ("case_ref", "change")],
+          con.file, title=SECTION_TITLES["audit"], limit=None,
+          details=[Col("change", "")], wrap_details=True)
 
 
 SECTION_DRAWERS["audit"] = _draw_audit
 
+# In 'case show' these are drawn whole under their row, not cut in a column.
+CASE_FREE_TEXT = frozenset({"summary", "reason", "interest", "note", "detail", "basis",
+                            "close_reason", "declarations", "prior_decisions", "setting"})
+
 
 def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
               today: date) -> None:
-    """'case show': one JSON object, or the case drawn section by section."""
+    """'case show': one JSON object, or the case drawn section by section,
+    stacked to read at 80 columns, free text whole."""
     if fmt == "json":
         with destination(output) as fh:
             fh.write(json.dumps(_plain_tree(detail), indent=2, ensure_ascii=False) + "\n")
         return
-    if fmt == "csv":
-        from send_cli.errors import BadInput
-
-        raise BadInput("case show gives --format table or json (one case is not a list); "
-                       "for CSV use 'send-cli export'")
     with destination(output) as fh:
         con = console(fh)
         head = detail["case"]
-        con.print(f"Case {head['ref']}: {head['name']}", style="bold")
-        width = max(len(k) for k in head)
+        con.print(f"{head['ref']}  {head['name']}" +
+                  (f", born {human(head['dob'])}" if head.get("dob") else ""), style="bold")
+        line = " · ".join(part for part in (
+            f"{head.get('officer') or 'no officer'}"
+            + (f" ({head['team']})" if head.get("team") else ""),
+            str(head.get("status") or "").replace("-", " "),
+            f"received {human(head['received'])}" if head.get("received") else "",
+            ) if part)
+        if head.get("requested_by"):
+            line += f" from {str(head['requested_by']).replace('-', ' ')}"
+        con.print(line)
+        shown = {"ref", "name", "dob", "officer", "team", "status", "received",
+                 "requested_by", "closed_on", "close_reason"}
         for k, v in head.items():
-            if k not in ("ref", "name") and v not in (None, ""):
-                con.print(f"  {k.replace('_', ' '):<{width}}  {human(v)}")
+            if k not in shown and v not in (None, ""):
+                con.print(f"{k.replace('_', ' ').capitalize()}: {human(v)}")
+        if head.get("closed_on"):
+            con.print(f"Closed {human(head['closed_on'])}"
+                      + (f": {head['close_reason']}" if head.get("close_reason") else ""))
         for key, rows in detail.items():
             if key == "case" or not rows:
                 continue
@@ -360,8 +422,15 @@ def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
             if drawer is not None:
                 drawer(con, rows, today)
                 continue
-            cols = [Col(k) for k in rows[0].keys() if k != "case_ref"]
-            table(rows, cols, fh, title=SECTION_TITLES.get(key, key.title()), limit=None)
+            keys = [k for k in rows[0].keys() if k != "case_ref"]
+            table(rows, [Col(k) for k in keys if k not in CASE_FREE_TEXT], fh,
+                  title=SECTION_TITLES.get(key, key.replace("_", " ").capitalize()),
+                  limit=None, details=[Col(k) for k in keys if k in CASE_FREE_TEXT],
+                  wrap_details=True)
+        if detail.get("clocks"):
+            con.print()
+            con.print(f"The legal basis of each clock: send-cli case show {head['ref']} "
+                      "--format json")
 
 
 def _plain_tree(value: Any) -> Any:
@@ -373,7 +442,8 @@ def _plain_tree(value: Any) -> Any:
 
 
 # -- the statutory clocks of 'case show' and the KPI report -------------------
-CLOCK_BAR = 20  # characters for a clock's whole span
+CLOCK_BAR = 12  # characters for a clock's whole span
+ADVICE_SHORT = {"educational-psychology": "EP", "social-care": "social care"}
 CLOCK_OVERRUN = 10  # at most this many more for the time past its limit
 CLOCK_STYLES = {"met": "green", "met late": "red", "open": "yellow", "missed": "bold red",
                 "ended": "dim", "cut short": "magenta"}
@@ -400,7 +470,9 @@ def clock_note(row: Mapping[str, Any], today: date) -> str:
         return f"final plan {met.isoformat()} within the 15 days" if met else "cut short"
     if met is not None:
         spare = (due - met).days
-        if spare >= 0:
+        if spare == 0:
+            return f"met on the day, {met.isoformat()}"
+        if spare > 0:
             return f"met {met.isoformat()}, {_days(spare)} to spare"
         return f"met {met.isoformat()}, {_days(-spare)} late"
     left = (due - today).days
@@ -415,33 +487,40 @@ def _days(n: int) -> str:
 
 
 def _draw_clocks(con: Any, rows: list[Mapping[str, Any]], today: date) -> None:
-    """Each clock as a bar from its start to its limit: the time used, what
-    is left, and what is late."""
-    from rich.table import Table
-    from rich.text import Text
-
-    t = Table(title=f"{SECTION_TITLES['clocks']} (as at {today.isoformat()})",
-              title_justify="left", box=None, pad_edge=False, show_header=True)
-    for header in ("clock", "from", "due", "time used", "how it stands", "basis"):
-        t.add_column(header, no_wrap=header != "basis")
+    """Each clock on one line: its due date and how it stands; an open
+    clock with a bar of the time used."""
+    width = table_width(con.file)
+    shown = []
     for row in rows:
-        state = row.get("state") or "open"
-        style = CLOCK_STYLES.get(state, "")
-        end = row["due"] if state == "ended" else (row.get("met_on") or today)
-        used, left, over = clock_bar(row["start"], row["due"], end)
-        bar = Text("[")
-        bar.append("█" * used, style=style)
-        bar.append("░" * left, style="dim")
-        bar.append("]")
-        if over:
-            bar.append("▓" * over, style="bold red")
-        note = Text(clock_note(row, today), style=style)
-        if row.get("exception"):
-            note.append(f"  exception {row['exception']}", style="magenta")
-        basis = str(row.get("basis") or "").split(":")[0]
-        t.add_row(str(row["milestone"]), row["start"].isoformat(), row["due"].isoformat(),
-                  bar, note, basis)
-    con.print(t)
+        label = str(row["milestone"])
+        source = str(row.get("detail") or "").split(":")[0]
+        if label == "advice" and source and " " not in source:
+            label = f"advice: {ADVICE_SHORT.get(source, source)}"
+        shown.append({"clock": label, "due": row["due"], "how it stands": clock_note(row, today),
+                      "state": row.get("state") or "open", "exception": row.get("exception"),
+                      "row": row})
+    # How each clock stands goes beside it when it fits whole, else under it.
+    label_width = max([len("clock")] + [len(r["clock"]) for r in shown])
+    room = width - (2 + label_width + 2 + 10 + 2)
+    beside = all(len(r["how it stands"]) <= room for r in shown)
+    if beside:
+        for r in shown:  # an open clock's bar too, where there is room for it
+            used, left, over = clock_bar(r["row"]["start"], r["row"]["due"], today)
+            bar = "█" * used + "░" * left + "▓" * over
+            if r["state"] == "open" and len(bar) + 2 + len(r["how it stands"]) <= room:
+                r["how it stands"] = f"{bar}  {r['how it stands']}"
+    columns = [Col("clock"), Col("due")] + ([Col("how it stands")] if beside else [])
+    details = ([] if beside else [Col("how it stands", "stands")]) + [Col("exception")]
+    title = f"{SECTION_TITLES['clocks']} as at {today:%a %d %b %Y}"
+    lines, _, _, _ = draw(shown, columns, width=width, human=human, title=title,
+                          keep_free_whole=True, details=details, wrap_details=True)
+    for i, line in enumerate(lines):
+        style = "bold" if i == 2 else None
+        if line.startswith("  ") and not line.startswith("    "):
+            state = next((r["state"] for r in shown if line[2:].startswith(r["clock"] + " ")),
+                         None)
+            style = CLOCK_STYLES.get(state or "", style)
+        con.print(line, style=style, overflow="ignore", crop=False)
 
 
 SECTION_DRAWERS["clocks"] = _draw_clocks
@@ -511,10 +590,12 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
             write_csv(({"key": k, "value": v} for k, v in _flat("", figures)),
                       ["key", "value"], fh)
             return
+        from rich import box
         from rich.table import Table
 
         con = console(fh)
-        t = Table(title=f"KPIs {figures['from']} to {figures['to']}", title_justify="left")
+        con.print(f"KPIs {figures['from']} to {figures['to']}", style="bold")
+        t = Table(box=box.SIMPLE_HEAD, show_edge=False)
         for header, justify in (("figure", "left"), ("count", "right"), ("of", "right"),
                                 ("%", "right")):
             t.add_column(header, justify=justify)  # type: ignore[arg-type]
@@ -529,7 +610,8 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
                   "", "")
         con.print(t)
         con.print()
-        a = Table(title=f"Advice outstanding on {figures['to']}", title_justify="left")
+        con.print(f"Advice outstanding on {figures['to']}", style="bold")
+        a = Table(box=box.SIMPLE_HEAD, show_edge=False)
         for header, justify in (("from", "left"), ("outstanding", "right"),
                                 ("over 6 weeks", "right")):
             a.add_column(header, justify=justify)  # type: ignore[arg-type]
@@ -540,8 +622,9 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
         con.print()
         loads = figures.get("caseload") or {}
         busiest = sorted(loads.items(), key=lambda item: (-item[1], item[0]))
-        c = Table(title=f"Caseload: {sum(loads.values())} open cases, {len(loads)} officers",
-                  title_justify="left")
+        con.print(f"Caseload: {sum(loads.values())} open cases, {len(loads)} officers",
+                  style="bold")
+        c = Table(box=box.SIMPLE_HEAD, show_edge=False)
         c.add_column("officer")
         c.add_column("open cases", justify="right")
         for code, n in busiest[:limit or None]:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from send_cli.errors import BadInput, SendError
+from send_cli.errors import BadInput, Interrupted, SendError
 from send_cli.render import plain, write_csv
 
 if TYPE_CHECKING:
@@ -75,6 +75,11 @@ class _Staged:
             tmp, name = self.pending[0]
             try:
                 os.replace(tmp, self.folder / name)
+            except KeyboardInterrupt:
+                raise Interrupted(
+                    f"{', '.join(replaced)} were replaced, the others are the previous run's"
+                     if replaced else "no nightly file was replaced; the previous files were "
+                     "left as they were") from None
             except OSError as exc:
                 raise SendError(
                     f"cannot write the nightly files in '{self.folder}': {exc.strerror}; "
@@ -114,6 +119,12 @@ def write_bundle(report: Nightly, *, folder: Path) -> Bundle:
         staged.discard()
         raise SendError(f"cannot write the nightly files in '{folder}': {exc.strerror}; "
                         "the previous files were left as they were") from None
+    except KeyboardInterrupt as exc:
+        staged.discard()
+        if isinstance(exc, Interrupted):
+            raise
+        raise Interrupted("no nightly file was replaced; the previous files were left as "
+                          "they were") from None
     except BaseException:
         staged.discard()
         raise

@@ -1,4 +1,4 @@
-"""The council's figures (DOMAIN.md, seed 004, the SEN2 return). The
+"""The council's figures (the panel's terms of reference, the SEN2 return). The
 counts of follow-ups, statutory clocks met and reviews due are kept by the
 store per day, and open cases per officer, as the work is recorded
 (triggers of migration 0005, send_cli/store/models/kpi.py): a figure for a period

@@ -206,7 +206,8 @@ def summary_text(*, bundle: Bundle, tally: _Tally, teams: Mapping[str, str], tod
         lines += ["", "Worst cases first"]
         for n, c in enumerate(worst, 1):
             step = ladder.BY_LEVEL[c["level"]].title
-            late = (f"{c['late']} working days late" if c["late"] else "not yet due")
+            late = (f"{c['late']} working day{'' if c['late'] == 1 else 's'} late"
+                    if c["late"] else "not yet due")
             holder = ""
             if c["level"] > 1:
                 holder = f" {c['owner']}" if c["owner"] else " (no active officer in the role)"

@@ -1,4 +1,4 @@
-"""The escalation ladder (seed 001, the casework charter, "Escalation"):
+"""The escalation ladder (the casework charter, "Escalation"):
 
     "All team members are expected to meet our requirements for communication
     with parents/families and settings, with responses expected within five

@@ -1,5 +1,5 @@
 """What a contact owes the family and by when, and what settles it
-(seed 001, the casework charter)."""
+(the casework charter)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ SETTLED_BY_OUTGOING = {
     "letter": ("reply",),
 }
 
-# Who a follow-up is owed to (seed 001 owes the reply to whoever wrote or
+# Who a follow-up is owed to (the casework charter owes the reply to whoever wrote or
 # rang): a call back or a reply to the party of the incoming contact, the
 # family counted as one; these kinds, made by a panel decision or a
 # family's escalation, to the family. Papers and revisits are owed to the

@@ -1,6 +1,6 @@
 """Decision-making panels as data: the request types each default panel
 considers, how often panels meet, when papers are due, and what a decision
-promises the family (seeds 000 and 004; CLI.md).
+promises the family (the council's local offer and the panel's terms of reference).
 
 Pure functions only: they know nothing of the store or the terminal."""
 
@@ -39,19 +39,19 @@ DEFAULT_PANELS: tuple[DefaultPanel, ...] = (
     DefaultPanel("MAP", "Multi-Agency Panel", "weekly",
                  ("ehcna", "issue-decision", "resource", "placement-change", "reassessment",
                   "offsetting"),
-                 5, True, True, "casework officer", "seed 000: meets weekly all year round"),
+                 5, True, True, "casework officer", "local offer: meets weekly all year round"),
     DefaultPanel("CAP", "Countywide Admissions Panel", "fortnightly",
                  ("special-school-admission", "resource-base-admission", "inmss-consultation"),
-                 5, True, True, "casework officer", "seed 000: meets fortnightly"),
+                 5, True, True, "casework officer", "local offer: meets fortnightly"),
     DefaultPanel("CCP", "Complex Cases Panel", "fortnightly",
                  ("exceptional-placement", "personal-budget", "eotas", "ehe"),
-                 5, True, True, "casework officer", "seed 000: meets fortnightly"),
+                 5, True, True, "casework officer", "local offer: meets fortnightly"),
     DefaultPanel("JTP", "Joint and Tripartite Panel", "weekly", ("joint-funding",),
                  5, False, False, "nominated allocated professional",
-                 "seed 000: meets weekly; contact within 5 days, no email promised"),
+                 "local offer: meets weekly; contact within 5 days, no email promised"),
 )
 
-# What each request type means, for people (seed 000's remit wording).
+# What each request type means, for people (the local offer's remit wording).
 REQUEST_TYPES: dict[str, str] = {
     "ehcna": "an EHC needs assessment request",
     "issue-decision": "whether to issue an EHC plan after assessment",
@@ -80,7 +80,7 @@ DEFAULT_TIME = "10:00"
 MAX_SCHEDULE_DAYS = 3 * 366  # one schedule command covers at most three years
 
 # Seed 004 (Rutland panel terms of reference): papers are "sent to SEN
-# Operations Officer 2 days before the panel date". Issue 3 and DOMAIN.md
+# Operations Officer 2 days before the panel date". The domain notes
 # read this as 2 working days.
 PAPERS_WORKING_DAYS = 2
 
@@ -195,19 +195,19 @@ def meeting_slots(cadence: str, weekday: int, start: date, end: date,
 
 def meeting_day(slot: date, cal: Calendar) -> date:
     """A meeting that falls on a bank holiday or closure day moves to the
-    next working day (seed 000 panels meet 'all year round'; DOMAIN.md)."""
+    next working day (the local offer's panels meet 'all year round')."""
     return cal.on_or_after(slot)
 
 
 def papers_due(meeting: date, cal: Calendar) -> date:
     """The last day for a case's papers: PAPERS_WORKING_DAYS working days
-    before the meeting (seed 004: '2 days before the panel date')."""
+    before the meeting (terms of reference: '2 days before the panel date')."""
     return cal.add_working_days(meeting, -PAPERS_WORKING_DAYS)
 
 
 def outcome_call_due(meeting: date, days: int, working: bool, cal: Calendar) -> date:
     """When the family must have heard the outcome by phone: N working days
-    after the meeting (MAP, CAP, CCP), or N calendar days (JTP, seed 000)."""
+    after the meeting (MAP, CAP, CCP), or N calendar days (JTP, the local offer)."""
     if working:
         return cal.add_working_days(meeting, days)
     return meeting + timedelta(days=days)

@@ -6,7 +6,7 @@ from datetime import date
 
 TEAMS = ("assessment", "early-years-primary", "secondary-post16", "tribunals",
          "business-support")
-# In escalation order (seed 001): the family's named officer, then business
+# In escalation order (the casework charter): the family's named officer, then business
 # support, then the senior and the lead casework officer.
 ROLES = ("assessment-officer", "casework-officer", "business-support",
          "senior-casework-officer", "lead-casework-officer")

@@ -5,7 +5,7 @@ The SQLModel classes live in the modules of this package, a module to a
 group of tables, and are built on first use: `from send_cli.store.models import
 Case, Followup` builds those two and no others. Building all twenty costs
 about a fifth of importing SQLModel itself, and a report needs three or four
-(issue 7: a read command at most 1.25x `import sqlmodel, holidays`).
+(a read command at most 1.25x `import sqlmodel, holidays`).
 
 load_all() builds every table. Alembic's env.py, `db copy` and every write
 session call it: SQLAlchemy sorts a flush by the foreign keys of all the

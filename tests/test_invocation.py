@@ -132,7 +132,7 @@ def test_ctrl_c_during_a_large_import_imports_nothing(team, tmp_path):
 def test_ctrl_c_while_the_demo_builds(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SEND_CLI_")}
     env.update({"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data")})
-    done = run_and_interrupt(["demo"], 3.0, env, cwd=tmp_path)
+    done = run_and_interrupt(["demo"], 1.0, env, cwd=tmp_path)
     assert done.returncode == 130, done.stderr
     assert done.stderr.splitlines()[-1] == (
         f"interrupted: the demo store was not finished and {tmp_path / 'send-demo.db'} was "

@@ -25,10 +25,15 @@ REF = re.compile(r"\b[A-Z]{3}-\d{4}-[A-Z0-9]+\S*")
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from send_cli.demo import build
+    from typer.testing import CliRunner
 
-    db = tmp_path_factory.mktemp("demo") / "send-demo.db"
-    build(db)
+    from send_cli.cli import app
+
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "send-demo.db"
+    done = CliRunner().invoke(app, ["demo", "--db", str(db)],
+                              env={"SEND_CLI_DB": str(folder / "real.db"), "COLUMNS": "80"})
+    assert done.exit_code == 0, done.stderr
     return db
 
 

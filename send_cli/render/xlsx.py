@@ -35,8 +35,6 @@ def write_xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], path: 
     """ROWS as a one-sheet workbook at PATH; returns how many rows."""
     import xlsxwriter
 
-    from send_cli.render import cell
-
     book = xlsxwriter.Workbook(path, {
         "constant_memory": True,
         "strings_to_formulas": False,
@@ -81,7 +79,7 @@ def write_xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], path: 
                     else:
                         ws.write_datetime(n, c, datetime(when.year, when.month, when.day), day)
                 else:
-                    ws.write_string(n, c, cell(value))
+                    ws.write_string(n, c, _text(value))
             row = next(it, None)
         if columns:
             ws.autofilter(0, 0, max(n, 1), len(columns) - 1)
@@ -109,3 +107,10 @@ def _iso(text: str) -> date | datetime | None:
     except ValueError:
         return None
     return None
+
+
+def _text(value: Any) -> str:
+    """A value as cell text: a list as its items joined with '; '."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_text(v) for v in value)
+    return str(value)

@@ -15,6 +15,7 @@ from typer.exceptions import Abort, Exit, TyperException
 
 from send_cli import __version__
 from send_cli.commands.common import AppState
+from send_cli.errors import mask_secrets, shown
 
 DEBUG_ENV = "SEND_CLI_DEBUG"
 
@@ -41,7 +42,15 @@ def _store_problem(exc: BaseException) -> tuple[str, str] | None:
     if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
         return None
     text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else ""
+    text = mask_secrets(text)
     lowered = text.lower()
+    if "permission denied" in lowered or "must be owner" in lowered:
+        return (f"the store refused this login: {text}",
+                "Ask an admin; on PostgreSQL 'send-cli db roles' grants what each role needs.")
+    if any(m in lowered for m in ("disk is full", "no space left", "could not extend file",
+                                  "disk full", "quota exceeded")):
+        return ("the disk holding the store is full; nothing was changed",
+                "Free some space on the store's disk (or the server's) and try again.")
     if "locked" in lowered or "busy" in lowered:
         return ("the store is locked by another send-cli past the timeout; nothing was changed",
                 "Try again in a moment.")
@@ -102,14 +111,18 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
     from send_cli.errors import SendError
 
     debug = _debug_wanted(argv)
+    bad = _not_utf8(argv)
+    if bad:
+        _err(f"error: {bad}")
+        return 2
     try:
         rv = main(args=argv, prog_name=prog_name, complete_var=complete_var,
                   standalone_mode=False, **extra)
         return rv if isinstance(rv, int) else 0
     except SendError as exc:
-        _err(f"error: {exc.message}")
+        _err(f"error: {mask_secrets(exc.message)}")
         if exc.hint:
-            _err(f"hint: {exc.hint}")
+            _err(f"hint: {mask_secrets(exc.hint)}")
         return exc.exit_code
     except Exit as exc:
         return exc.exit_code
@@ -148,6 +161,25 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
         if not debug:
             _err("hint: run again with --debug to see the traceback, and report it")
         return 1
+
+
+def _not_utf8(argv: Sequence[str]) -> str | None:
+    """What is wrong when an argument, or an environment variable send-cli
+    reads, is not valid UTF-8 (Python keeps such bytes as lone surrogates)."""
+    for n, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            good = arg.encode("utf-8", "replace").decode("utf-8")
+            return (f"argument {n} ('{shown(good)}') is not valid UTF-8 text; "
+                    "use UTF-8 (check the terminal's or the file's encoding)")
+    for name, value in os.environ.items():
+        if name.startswith("SEND_CLI_"):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"the environment variable {name} is not valid UTF-8 text; use UTF-8"
+    return None
 
 
 def _usage_problem(exc: TyperException) -> str:

@@ -56,3 +56,23 @@ def one_line(text: str) -> str:
         return text
     return "".join(ch.encode("unicode_escape").decode("ascii")
                    if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
+SHOWN_MAX = 80  # characters of a value echoed back in a message
+
+
+def shown(value: object, limit: int = SHOWN_MAX) -> str:
+    """VALUE as an error message repeats it: at most LIMIT characters (a
+    pasted paragraph stays out of the terminal), the rest marked '...'."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def mask_secrets(text: str) -> str:
+    """TEXT with every password in a database URL or connection string
+    replaced by '***': USER:PASS@HOST, ?password=... and password=... ."""
+    import re
+
+    text = re.sub(r"(://[^/?#@\s:]*:)[^@/?#\s]*@", r"\1***@", text)
+    return re.sub(r"((?:^|[?&;\s])password\s*=\s*)('[^']*'|[^&;\s]*)", r"\1***", text,
+                  flags=re.IGNORECASE)

@@ -146,21 +146,48 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        plain = _file_problem(exc)
+        if plain is None:
+            return _unexpected(exc, debug)
+        _err(f"error: {plain}")
+        _err("hint: Check the folder's owner and permissions (a team store: are you in "
+             "its group?) and the free space on the disk.")
+        return 3
     except Exception as exc:
-        if debug:
-            import traceback
+        return _unexpected(exc, debug)
 
-            traceback.print_exc()
-        problem = _store_problem(exc)
-        if problem:
-            _err(f"error: {problem[0]}")
-            _err(f"hint: {problem[1]}")
-            return 3
-        _err(f"error: send-cli failed unexpectedly ({type(exc).__name__}); "
-             "any change in progress was rolled back")
-        if not debug:
-            _err("hint: run again with --debug to see the traceback, and report it")
-        return 1
+
+def _file_problem(exc: OSError) -> str | None:
+    """A file that cannot be written (no permission, a full disk, a read-only
+    file system) as one plain line."""
+    import errno
+
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EROFS,
+                         errno.EDQUOT):
+        return None
+    where = f" ({shown(exc.filename)})" if exc.filename else ""
+    return f"{(exc.strerror or 'cannot write').lower()}{where}; nothing more was changed"
+
+
+def _unexpected(exc: Exception, debug: bool) -> int:
+    """Exit 3 for a database error that means the store cannot be used, else
+    the catch-all (exit 1). With --debug the traceback, whose database
+    errors hold no row values (the engines hide SQL parameters)."""
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    problem = _store_problem(exc)
+    if problem:
+        _err(f"error: {problem[0]}")
+        _err(f"hint: {problem[1]}")
+        return 3
+    _err(f"error: send-cli failed unexpectedly ({type(exc).__name__}); "
+         "any change in progress was rolled back")
+    if not debug:
+        _err("hint: run again with --debug to see the traceback, and report it")
+    return 1
 
 
 def _not_utf8(argv: Sequence[str]) -> str | None:

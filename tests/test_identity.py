@@ -24,8 +24,9 @@ def pg_user() -> str:
     return url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0]
 
 
-def entries(cli: Any, *args: str) -> list[dict[str, Any]]:
-    return json.loads(cli.ok("audit", *args, "--format", "json", "--limit", "0").stdout)
+def entries(cli: Any, *args: str, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    return json.loads(cli.ok("audit", *args, "--format", "json", "--limit", "0",
+                             env=env).stdout)
 
 
 # -- the login beside the officer ----------------------------------------------
@@ -115,7 +116,7 @@ def test_team_store_acts_as_the_login(tmp_path: Path, cli: Any, as_login: Any) -
     as_login("alice")
     cli.ok("case", "close", "C-1", "--reason", "Moved", as_="CO1", env=env)
     got = [(e["action"], e["officer"], e["login"])
-           for e in entries(cli, "C-1") if e["action"].startswith("case.")]
+           for e in entries(cli, "C-1", env=env) if e["action"].startswith("case.")]
     assert ("case.add", "CO1", "bob") in got and ("case.close", "CO1", "alice") in got
 
 
@@ -190,3 +191,35 @@ def test_seal_follows_from_the_entry_and_the_one_before() -> None:
     good = identity.check_chain([(*row, first)])
     assert (good.entries, good.first_bad) == (1, None)
     assert identity.check_chain([(*changed, first)]).first_bad == 1
+
+
+# -- the upgrade to 0006 -------------------------------------------------------------
+@pytest.mark.sqlite_only
+def test_upgrade_seals_the_entries_already_there(tmp_path: Path, cli: Any) -> None:
+    from send_cli.store.engine import HEAD, Store, make_engine, run_migrations
+
+    db = tmp_path / "old.db"
+    old = Store(url=f"sqlite:///{db}", engine=make_engine(f"sqlite:///{db}"), path=db)
+    run_migrations(old, "0005")
+    with old.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO officers (code, name, email, team, role, active, created_at) "
+            "VALUES ('CO1', 'Tom Baker', 't@c.gov.uk', 'assessment', 'casework-officer', 1, "
+            "'2026-11-01 09:00:00.000000')")
+        for n in range(3):
+            conn.exec_driver_sql(
+                "INSERT INTO audit (at, officer, action, entity, entity_id, after) VALUES "
+                f"('2026-11-0{n + 2} 09:00:00.000000', 'CO1', 'case.add', 'case', 'C-{n}', "
+                "'{\"ref\": \"C-" + str(n) + "\"}')")
+    old.dispose()
+    env = {"SEND_CLI_DB": str(db)}
+    result = cli.ok("db", "upgrade", env=env)
+    assert f"upgraded the store from schema 0005 to {HEAD}" in result.stderr
+    check = cli.ok("db", "check", env=env).stdout
+    assert "ok: 4 entries sealed" in check  # the three, and the upgrade's own
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM audit WHERE seal IS NULL").fetchone() == (0,)
+    assert con.execute("SELECT login, admin FROM officers").fetchall() == [(None, 0)]
+    con.close()
+    officers = cli.json("officer", "list", env=env)
+    assert (officers[0]["login"], officers[0]["admin"]) == (None, False)

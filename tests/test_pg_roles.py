@@ -35,7 +35,15 @@ def team_roles(pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
         yield names
     finally:
         for name in names.values():
-            admin.execute(f'DROP OWNED BY "{name}"') if _exists(admin, name) else None
+            if _exists(admin, name):  # what was granted to it, then the role
+                q = f'"{name}"'
+                for sql in ("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {r}",
+                            "REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {r}",
+                            "REVOKE ALL ON SCHEMA public FROM {r}",
+                            f'REVOKE ALL ON DATABASE "{pg_server.name}" FROM {{r}}',
+                            "REVOKE ALL ON FUNCTION send_audit_scrub(integer, text, text) "
+                            "FROM {r}"):
+                    admin.execute(sql.format(r=q))
         for key in ("bob", "alice", "officer", "admin"):
             admin.execute(f'DROP ROLE IF EXISTS "{names[key]}"')
         admin.close()

@@ -57,12 +57,14 @@ def _reachable(path: Path) -> bool:
     for folder in list(path.parents):
         if not os.stat(folder).st_mode & stat.S_IXOTH:
             return False
-    return True
+    return bool(os.stat(path).st_mode & stat.S_IROTH)
 
 
 def run_as(login: str, *args: str, db: Path, now: str = "2026-11-23T09:00") -> Any:
     env = {"PATH": "/usr/bin:/bin", "SEND_CLI_DB": str(db), "SEND_CLI_NOW": now,
            "HOME": f"/home/{login}", "COLUMNS": "200"}
+    if os.environ.get("PYTHONPATH"):  # a checkout run without installing it
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run(["runuser", "-u", login, "--", "env", *[f"{k}={v}" for k, v in
                                                                   env.items()],
                            _send_cli(), *args], capture_output=True, text=True, timeout=120)
@@ -70,14 +72,17 @@ def run_as(login: str, *args: str, db: Path, now: str = "2026-11-23T09:00") -> A
 
 @pytest.mark.skipif(_can_run_as_others() is not None, reason=str(_can_run_as_others()))
 def test_team_store_with_two_real_users(tmp_path_factory: pytest.TempPathFactory) -> None:
-    if not _reachable(Path(sys.executable).resolve()) or not _reachable(
-            Path(__file__).resolve()):
-        pytest.skip("the venv or the checkout is not readable by other users "
-                    "(a folder above them lacks o+x)")
+    for what, path in (("the venv's Python", Path(sys.executable).resolve()),
+                       ("the checkout", Path(__file__).resolve())):
+        if not _reachable(path):
+            pytest.skip(f"{what} ({path}) is in a folder other users cannot reach; run "
+                        "this test from a venv made with a Python they can run "
+                        "(e.g. /usr/bin/python3 -m venv)")
     _ensure_users()
     base = Path("/tmp") / f"send-cli-team-{os.getpid()}"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(mode=0o755)
+    os.chown(base, pwd.getpwnam("alice").pw_uid, -1)  # the team's shared folder's owner
     try:
         db = base / "team" / "send.db"
         made = run_as("alice", "init", "--admin", "alice", "--group", TEAM_GROUP, db=db)

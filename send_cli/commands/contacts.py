@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from send_cli.commands.common import a_datetime, check_moment, choice, state, text
+from send_cli.commands.common import a_datetime, choice, state, text
 
 app = typer.Typer(help="Log contacts with families and professionals; incoming messages "
                   "create the follow-ups they are owed.", no_args_is_help=True)
@@ -44,7 +44,6 @@ def contact_log(
     choice(party, PARTIES, what="--party")
     summary = text(summary, what="--summary", max_len=4000)
     when = a_datetime(at, what="--at") or st.settings.now
-    check_moment(when, now=st.settings.now, what="--at")
     store = st.store()
     with store.write() as session:
         contact, created, settled = contacts.log_contact(

@@ -39,8 +39,8 @@ def init(
 
     Example: send-cli --db /srv/send/team/send.db init --admin jsmith --group sendteam
     """
-    from send_cli.store.audit import record
     from send_cli.render import data_line, message
+    from send_cli.store.audit import record
     from send_cli.store.engine import BANK_HOLIDAY_YEARS, HEAD, seed, to_url
     from send_cli.store.identity import check_login
 
@@ -175,8 +175,8 @@ def db_compact(ctx: typer.Context) -> None:
 
     Example: send-cli db compact
     """
-    from send_cli.store.audit import record
     from send_cli.render import message
+    from send_cli.store.audit import record
     from send_cli.store.compaction import compact
 
     st = state(ctx)
@@ -204,8 +204,8 @@ def db_current(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
 
     Example: send-cli db current --format json
     """
-    from send_cli.store import upkeep
     from send_cli.render import emit_object
+    from send_cli.store import upkeep
 
     check_format(fmt)
     store = _peek(ctx)
@@ -222,8 +222,8 @@ def db_history(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt =
 
     Example: send-cli db history
     """
-    from send_cli.store import upkeep
     from send_cli.render import emit
+    from send_cli.store import upkeep
 
     check_format(fmt)
     store = _peek(ctx)
@@ -261,9 +261,9 @@ def db_check(ctx: typer.Context, fmt: FormatOpt = "table", output: OutputOpt = N
 
     Example: send-cli db check
     """
-    from send_cli.store import upkeep
     from send_cli.errors import StoreUnavailable
     from send_cli.render import emit
+    from send_cli.store import upkeep
 
     check_format(fmt)
     st = state(ctx)
@@ -300,8 +300,8 @@ def db_recount(ctx: typer.Context) -> None:
 
     Example: send-cli db recount
     """
-    from send_cli.store import upkeep
     from send_cli.render import message
+    from send_cli.store import upkeep
 
     st = state(ctx)
     store = st.store()
@@ -323,8 +323,8 @@ def db_backup(
 
     Example: send-cli db backup /srv/send/backups/
     """
-    from send_cli.store import upkeep
     from send_cli.render import data_line, message
+    from send_cli.store import upkeep
 
     st = state(ctx)
     store = _peek(ctx)  # a store behind the latest schema is backed up as it is
@@ -353,10 +353,10 @@ def db_restore(
 
     Example: send-cli db restore /srv/send/backups/send-20261123T090000.db
     """
-    from send_cli.store import upkeep
-    from send_cli.store.audit import record
     from send_cli.casework.erasure import erase_again
     from send_cli.render import message
+    from send_cli.store import upkeep
+    from send_cli.store.audit import record
     from send_cli.store.engine import to_url
 
     st = state(ctx)
@@ -397,8 +397,8 @@ def db_copy(
 
     Example: send-cli db copy --to postgresql+psycopg://send:secret@db.council.local/send
     """
-    from send_cli.store import upkeep
     from send_cli.render import message
+    from send_cli.store import upkeep
     from send_cli.store.engine import describe
 
     st = state(ctx)

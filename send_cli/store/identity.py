@@ -24,6 +24,10 @@ MODE_KEY = "store_mode"  # "team"; absent: a personal store
 ADMINS_KEY = "store_admins"  # the admins' logins, comma-separated
 GROUP_KEY = "store_group"  # the operating-system group of a SQLite team store
 
+# session.info key: seal again from this audit entry on (set by an erasure,
+# which rewrites earlier entries)
+RESEAL_FROM = "send_cli_reseal_from"
+
 # the audit columns a seal covers, in order
 SEALED = ("id", "at", "officer", "login", "action", "entity", "entity_id", "case_ref",
           "before", "after")
@@ -125,7 +129,7 @@ def store_mode(session: Any) -> StoreMode:
     from sqlalchemy import select
     from sqlmodel import col
 
-    from send_cli.models import Setting
+    from send_cli.store.models import Setting
 
     found = dict(session.execute(select(Setting.key, Setting.value).where(
         col(Setting.key).in_((MODE_KEY, ADMINS_KEY, GROUP_KEY)))).all())
@@ -138,7 +142,7 @@ def _active_officers(session: Any) -> list[tuple[str, str | None, bool]]:
     from sqlalchemy import select
     from sqlmodel import col
 
-    from send_cli.models import Officer
+    from send_cli.store.models import Officer
 
     return [(c, lg, bool(a)) for c, lg, a in session.execute(
         select(Officer.code, Officer.login, Officer.admin)
@@ -209,3 +213,29 @@ def check_login(value: str, *, what: str = "--login") -> str:
         raise BadInput(f"{what} '{value[:80]}' is not a login name; use letters, digits, "
                        "'_', '.' or '-', starting with a letter or '_'")
     return value
+
+
+def make_team(session: Any, *, admins: list[str], group: str | None, officer: str,
+              now: Any) -> frozenset[str]:
+    """Make the store a team's (or add admins and the group to a team store),
+    recording it. Returns every admin login."""
+    from send_cli.store.audit import record
+    from send_cli.store.models import Setting
+
+    before = store_mode(session)
+    every = before.admins | set(admins)
+    values = {MODE_KEY: "team", ADMINS_KEY: ",".join(sorted(every))}
+    if group:
+        values[GROUP_KEY] = group
+    for key, value in values.items():
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+            session.add(row)
+    record(session, officer=officer, now=now, action="store.share", entity="store",
+           before={"team": before.team, "admins": sorted(before.admins),
+                   "group": before.group},
+           after={"team": True, "admins": sorted(every), "group": group or before.group})
+    return frozenset(every)

@@ -92,3 +92,36 @@ def member_of(conn: Any, role: str) -> bool:
         return False
     return bool(conn.exec_driver_sql("SELECT pg_has_role(session_user, %(r)s, 'MEMBER')",
                                      {"r": role}).scalar())
+
+
+@dataclass
+class Synced:
+    roles: list[str]
+    created: bool
+    tables: int
+    members: list[str]
+
+
+def sync_roles(store: Any, *, actor: str, login: str, now: Any) -> Synced:
+    """'send-cli db roles': the two roles, their grants, and every officer
+    with a login made a member (admins of the admin role), recorded."""
+    from sqlalchemy import select
+
+    from send_cli.store.audit import record
+    from send_cli.store.identity import store_mode
+    from send_cli.store.models import Officer
+
+    with store.write() as session:
+        mode = store_mode(session)
+        rows = session.execute(select(Officer.login, Officer.admin, Officer.active)
+                               .where(Officer.login.is_not(None))).all()
+        admins = sorted({lg for lg, adm, act in rows if adm and act} | set(mode.admins)
+                        - {login})
+        officers = sorted({lg for lg, adm, act in rows if act and not adm} - set(admins)
+                          - {login})
+        done = ensure_roles(session.connection(), officer_role=OFFICER_ROLE,
+                            admin_role=ADMIN_ROLE, admins=admins, officers=officers)
+        record(session, officer=actor, now=now, action="store.roles", entity="store",
+               after={"roles": [OFFICER_ROLE, ADMIN_ROLE], "created": done.created,
+                      "members": done.members})
+    return Synced([OFFICER_ROLE, ADMIN_ROLE], bool(done.created), done.tables, done.members)

@@ -300,6 +300,10 @@ def check_sqlite_file(path: Path) -> None:
         found = os.stat(path)
     except FileNotFoundError:
         return
+    except PermissionError as exc:  # a team's folder, outside its group
+        raise StoreUnavailable(f"cannot use '{path}' as a store: {exc.strerror}",
+                               hint="A team store: ask its admin to add your login to the "
+                                    "store's group.") from None
     except OSError as exc:  # a name too long, a file used as a folder...
         raise StoreUnavailable(f"cannot use '{path}' as a store: {exc.strerror}",
                                hint="Pass --db a file path or a database URL.") from None

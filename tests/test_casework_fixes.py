@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import LOGIN
 
 
 def log(cli, *args, at, now=None, ref="C-1"):
@@ -182,7 +181,9 @@ def test_officer_leave_moves_referrals_and_audits_each_case(team):
     assert {f["officer"] for f in papers} == {"AO1"}
 
     [entry] = [e for e in team.json("audit", "C-1") if e["action"] == "officer.leave"]
-    assert (entry["entity"], entry["entity_id"], entry["officer"]) == ("case", "C-1", LOGIN)
+    # no --as: the login is the officer recorded
+    assert (entry["entity"], entry["entity_id"], entry["officer"]) == ("case", "C-1",
+                                                                       entry["login"])
     assert entry["before"]["officer"] == "CO1" and entry["after"]["officer"] == "AO1"
     assert [(f["kind"], f["officer"]) for f in entry["before"]["open_followups"]] == [
         ("reply", "CO1"), ("papers", "CO1")]

@@ -13,6 +13,19 @@ import pytest
 BACKENDS = ("sqlite", "postgresql")
 
 
+def without_login(value: Any) -> Any:
+    """VALUE without the audit's logins (the OS user on SQLite, the role on a
+    server: the backends differ there by design); an officer that is the
+    login (no --as) reads '(the login)'."""
+    if isinstance(value, dict):
+        if "login" in value and value.get("officer") == value["login"]:
+            value = {**value, "officer": "(the login)"}
+        return {k: without_login(v) for k, v in value.items() if k != "login"}
+    if isinstance(value, list):
+        return [without_login(v) for v in value]
+    return value
+
+
 def scenario(cli: Any, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run the scenario against the store in ENV (default: the test's store);
     returns every report and export as parsed JSON."""
@@ -24,7 +37,7 @@ def scenario(cli: Any, env: dict[str, str] | None = None) -> dict[str, Any]:
         return str(result.stdout)
 
     def data(*args: str, now: str = "2026-12-14T09:00") -> Any:
-        return json.loads(ok(*args, "--format", "json", now=now))
+        return without_login(json.loads(ok(*args, "--format", "json", now=now)))
 
     for code, name, team, role in [
             ("AO1", "Priya Shah", "assessment", "assessment-officer"),
@@ -112,8 +125,8 @@ def test_casework_scenario(cli: Any, backend: str) -> None:
     assert out["kpi"]["plans_issued"] == 0
     assert any(d["milestone"] == "advice" for d in out["deadlines"])
     # the first officers were added by the login, before there were officers to name
-    assert {e["officer"] for e in out["audit"]} - {e["login"] for e in out["audit"]} == \
-        {"LCO1", "CO1", "CO2", "AO1", "BS1"}
+    assert {e["officer"] for e in out["audit"]} == {"LCO1", "CO1", "CO2", "AO1", "BS1",
+                                                    "(the login)"}
     # the outcome call and email owed after the panel are open, due 5 working days on
     kinds = sorted(f["kind"] for f in out["followups"] if f["case_ref"] == "EHC-2026-00001")
     assert "outcome-call" in kinds

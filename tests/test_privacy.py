@@ -103,7 +103,6 @@ def test_erase_refuses_open_recent_and_erased(prepared: Any, cli, backend: str) 
     assert (Path(prepared).read_bytes() if sqlite else _everything(cli)) == before
 
 
-@pytest.mark.sqlite_only  # writes its past into the file with sqlite3
 def reseal(con: sqlite3.Connection) -> None:
     """Seal the audit trail of CON again (after test rows were written by hand)."""
     from send_cli.store.identity import SEALED_SQL, seal_of
@@ -114,6 +113,7 @@ def reseal(con: sqlite3.Connection) -> None:
         con.execute("UPDATE audit SET seal = ? WHERE id = ?", (prev, row[0]))
 
 
+@pytest.mark.sqlite_only  # writes its past into the file with sqlite3
 def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
     with sqlite3.connect(prepared) as con:  # give OLD-1 a past full of free text
         con.execute("UPDATE cases SET setting = 'Old Hall School' WHERE ref = 'OLD-1'")

@@ -14,7 +14,7 @@ from typing import Any
 
 # the tables whose rows an erasure rewrites
 ERASED_TABLES = ("cases", "contacts", "followups", "decisions", "declarations",
-                 "time_exceptions", "deadlines", "audit")
+                 "exceptions", "deadlines", "audit")
 
 
 @dataclass

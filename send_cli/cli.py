@@ -14,7 +14,18 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from send_cli import __version__
+from send_cli.commands.arguments import bare_completion, hoist_globals
 from send_cli.commands.common import AppState, speak_plainly
+from send_cli.commands.failures import (
+    file_problem,
+    interrupt_behind,
+    interrupted,
+    mask_secrets,
+    not_utf8,
+    say_error,
+    unexpected,
+    usage_problem,
+)
 
 speak_plainly()  # --help names values in words, not Python types
 
@@ -31,28 +42,6 @@ _APP_SETTINGS: dict[str, Any] = {
 
 def _debug_wanted(args: Sequence[str]) -> bool:
     return "--debug" in args or bool(os.environ.get(DEBUG_ENV))
-
-
-def _err(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
-
-
-def _store_problem(exc: BaseException) -> tuple[str, str] | None:
-    """A database exception that means 'the store cannot be used' (exit 3)."""
-    if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
-        return None
-    text = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else ""
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return ("the store is locked by another send-cli past the timeout; nothing was changed",
-                "Try again in a moment.")
-    for marker in ("unable to open", "not a database", "disk i/o", "readonly", "read-only",
-                   "connection", "could not translate host", "no such table", "malformed"):
-        if marker in lowered:
-            return (f"the store cannot be used: {text}",
-                    "Check --db / SEND_CLI_DB; 'send-cli db check' tests the file.")
-    return None
 
 
 class _CtrlC(Exception):
@@ -117,72 +106,28 @@ class SendGroup(TyperGroup):
         return code
 
 
-# The global options, accepted after the command too (`send-cli overdue --now
-# 2027-01-04`): moved in front of it before parsing. A command with an option
-# of the same name keeps its own (demo --db: where to build the demo).
-GLOBAL_VALUED = ("--db", "--as", "--now")
-GLOBAL_FLAGS = ("--debug",)
-OWN_OPTIONS = {"demo": frozenset({"--db"})}
-
-
-def hoist_globals(argv: list[str]) -> list[str]:
-    """ARGV with every global option written after the command moved in
-    front of it; anything after `--` is left alone."""
-    i = 0
-    while i < len(argv):  # past the options already in front
-        name = argv[i].split("=", 1)[0]
-        if argv[i] == "--":
-            return argv
-        if name in GLOBAL_VALUED:
-            i += 1 if "=" in argv[i] else 2
-        elif argv[i].startswith("-"):
-            i += 1
-        else:
-            break
-    if i >= len(argv):
-        return argv
-    own = OWN_OPTIONS.get(argv[i], frozenset())
-    moved: list[str] = []
-    kept: list[str] = []
-    rest = argv[i + 1:]
-    j = 0
-    while j < len(rest):
-        arg = rest[j]
-        name = arg.split("=", 1)[0]
-        if arg == "--":
-            kept += rest[j:]
-            break
-        if name in GLOBAL_VALUED and name not in own and ("=" in arg or j + 1 < len(rest)):
-            width = 1 if "=" in arg else 2
-            moved += rest[j:j + width]
-            j += width
-        elif name in GLOBAL_FLAGS and name not in own:
-            moved.append(arg)
-            j += 1
-        else:
-            kept.append(arg)
-            j += 1
-    return argv[:i] + moved + [argv[i]] + kept
-
-
 def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
          extra: dict[str, Any]) -> int:
     from send_cli.errors import SendError
 
     debug = _debug_wanted(argv)
+    bad = not_utf8(argv)
+    if bad:
+        say_error(f"error: {bad}")
+        return 2
     try:
         rv = main(args=argv, prog_name=prog_name, complete_var=complete_var,
                   standalone_mode=False, **extra)
         if rv == 130:  # typer's silent answer to Ctrl-C while parsing
-            return _interrupted()
+            return interrupted()
         return rv if isinstance(rv, int) else 0
     except SendError as exc:
-        _err(f"error: {exc.message}")
+        say_error(f"error: {mask_secrets(exc.message)}")
         if exc.hint:
-            _err(f"hint: {exc.hint}")
+            say_error(f"hint: {mask_secrets(exc.hint)}")
         return exc.exit_code
     except _CtrlC as exc:
-        return _interrupted(exc.interrupt)
+        return interrupted(exc.interrupt)
     except Exit as exc:
         return exc.exit_code
     except SystemExit:
@@ -192,113 +137,35 @@ def _run(main: Any, argv: list[str], prog_name: str, complete_var: str | None,
             return 0
         raise
     except Abort:
-        _err("error: aborted")
+        say_error("error: aborted")
         return 1
     except TyperException as exc:  # Click's usage errors: exit 2
-        _err(f"error: {_usage_problem(exc)}")
+        say_error(f"error: {usage_problem(exc)}")
         command_ctx = getattr(exc, "ctx", None)
         if command_ctx is not None:
-            _err(f"hint: see '{command_ctx.command_path} --help'")
+            say_error(f"hint: see '{command_ctx.command_path} --help'")
         return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt as exc:
-        return _interrupted(exc)
+        return interrupted(exc)
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        plain = file_problem(exc)
+        if plain is None:
+            return unexpected(exc, debug)
+        say_error(f"error: {plain}")
+        say_error("hint: Check the folder's owner and permissions (a team store: are you in "
+             "its group?) and the free space on the disk.")
+        return 3
     except Exception as exc:
-        interrupt = _interrupt_behind(exc)
+        interrupt = interrupt_behind(exc)
         if interrupt is not None:  # an error while Ctrl-C was unwinding: still Ctrl-C
             if debug:
                 import traceback
 
                 traceback.print_exc()
-            return _interrupted(interrupt)
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        problem = _store_problem(exc)
-        if problem:
-            _err(f"error: {problem[0]}")
-            _err(f"hint: {problem[1]}")
-            return 3
-        _err(f"error: send-cli failed unexpectedly ({type(exc).__name__}); "
-             "any change in progress was rolled back")
-        if not debug:
-            _err("hint: run again with --debug to see the traceback, and report it")
-        return 1
-
-
-def _interrupted(exc: BaseException | None = None) -> int:
-    """Ctrl-C: one line saying what was done (by default nothing: every
-    change is one transaction, rolled back), exit 130."""
-    said = getattr(exc, "said", None) or "nothing was changed"
-    _err(f"interrupted: {said}")
-    return 130
-
-
-def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
-    """The Ctrl-C that EXC was raised while handling, if any."""
-    seen: set[int] = set()
-    link: BaseException | None = exc
-    while link is not None and id(link) not in seen:
-        if isinstance(link, KeyboardInterrupt):
-            return link
-        seen.add(id(link))
-        link = link.__cause__ or link.__context__
-    return None
-
-
-def _usage_problem(exc: TyperException) -> str:
-    """Click's usage error as one line naming the bad value and what would
-    be accepted (typer's own words for a number say neither)."""
-    from typer._click.exceptions import BadParameter, NoArgsIsHelpError
-
-    ctx = getattr(exc, "ctx", None)
-    if isinstance(exc, NoArgsIsHelpError) and ctx is not None:
-        names = ", ".join(ctx.command.list_commands(ctx))
-        return f"'{ctx.command_path}' needs a command: {names}"
-    if isinstance(exc, BadParameter):
-        better = _number_problem(exc)
-        if better:
-            return better
-    message = exc.format_message().rstrip(".")
-    return f"{message[0].lower()}{message[1:]}" if message else "bad usage"
-
-
-def _number_problem(exc: Any) -> str | None:
-    errors = getattr(exc.__cause__, "errors", None)
-    if not callable(errors):
-        return None
-    try:
-        first = errors()[0]
-    except Exception:  # not pydantic's: say it as typer does
-        return None
-    param = exc.param
-    opts = [o for o in (getattr(param, "opts", None) or []) if o.startswith("--")]
-    name = opts[0] if opts and getattr(param, "param_type_name", "") == "option" \
-        else (getattr(param, "metavar", None) or getattr(param, "name", "value") or "value")
-    raw = str(first.get("input", ""))
-    shown = raw if len(raw) <= 40 and raw.isprintable() else repr(raw[:40])
-    bounds = first.get("ctx") or {}
-    kind = first.get("type", "")
-    if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"{name} '{shown}' is not a whole number"
-    if kind in ("float_parsing", "float_type"):
-        return f"{name} '{shown}' is not a number"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        low = getattr(param, "min", None)
-        high = getattr(param, "max", None)
-        if low is not None and high is not None:
-            return f"{name} '{shown}' is out of range; use a whole number from {low} to {high}"
-        if "ge" in bounds:
-            return f"{name} '{shown}' is too small; use {bounds['ge']} or more"
-        if "gt" in bounds:
-            return f"{name} '{shown}' is too small; use more than {bounds['gt']}"
-        if "le" in bounds:
-            return f"{name} '{shown}' is too large; use at most {bounds['le']}"
-        if "lt" in bounds:
-            return f"{name} '{shown}' is too large; use less than {bounds['lt']}"
-    return None
+            return interrupted(interrupt)
+        return unexpected(exc, debug)
 
 
 app = typer.Typer(
@@ -331,18 +198,6 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
         from send_cli.commands.completion import install_completion
 
         install_completion(ctx, value)
-
-
-COMPLETION_OPTIONS = ("--show-completion", "--install-completion")
-
-
-def bare_completion(argv: list[str]) -> list[str]:
-    """`--show-completion` with no shell named means this shell ('auto')."""
-    out = list(argv)
-    for i, arg in enumerate(out):
-        if arg in COMPLETION_OPTIONS and (i + 1 == len(out) or out[i + 1].startswith("-")):
-            out[i] = f"{arg}=auto"
-    return out
 
 
 @app.callback()
@@ -676,14 +531,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         typer.main.get_command(app).main(args=argv, prog_name="send-cli")
     except KeyboardInterrupt as exc:  # before or after the error boundary
         if argv is not None:
-            raise SystemExit(_interrupted(exc)) from None
-        _exit_now(_interrupted(exc))
+            raise SystemExit(interrupted(exc)) from None
+        _exit_now(interrupted(exc))
     except SystemExit as done:
         if argv is not None:
             raise
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if not isinstance(done.code, int | None):
-            _err(str(done.code))
+            say_error(str(done.code))
         _exit_now(code)
 
 

@@ -65,3 +65,23 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, said: str) -> None:
         super().__init__(said)
         self.said = one_line(said)
+
+
+SHOWN_MAX = 80  # characters of a value echoed back in a message
+
+
+def shown(value: object, limit: int = SHOWN_MAX) -> str:
+    """VALUE as an error message repeats it: at most LIMIT characters (a
+    pasted paragraph stays out of the terminal), the rest marked '...'."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def mask_secrets(text: str) -> str:
+    """TEXT with every password in a database URL or connection string
+    replaced by '***': USER:PASS@HOST, ?password=... and password=... ."""
+    import re
+
+    text = re.sub(r"(://[^/?#@\s:]*:)[^@/?#\s]*@", r"\1***@", text)
+    return re.sub(r"((?:^|[?&;\s])password\s*=\s*)('[^']*'|[^&;\s]*)", r"\1***", text,
+                  flags=re.IGNORECASE)

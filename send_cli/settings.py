@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from send_cli.errors import BadInput
+from send_cli.errors import BadInput, shown
 
 LONDON = ZoneInfo("Europe/London")
 APP_NAME = "send-cli"
@@ -37,24 +36,27 @@ def default_db_path() -> str:
 
 
 def default_officer() -> str:
+    """The login of the real user id: what is recorded when --as is not
+    given ($USER and $LOGNAME are not trusted: anyone can set them)."""
+    import pwd
+
     try:
-        name = getpass.getuser()
-    except Exception:  # no login name (some containers): still attributable
-        name = "unknown"
-    return name or "unknown"
+        return pwd.getpwuid(os.getuid()).pw_name or f"uid-{os.getuid()}"
+    except KeyError:  # a user id with no name (some containers)
+        return f"uid-{os.getuid()}"
 
 
 def parse_date(value: str, *, what: str = "date") -> date:
     """An ISO date, YYYY-MM-DD, or BadInput naming the value."""
     text = value.strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise BadInput(f"{what} '{value}' is not a date; use YYYY-MM-DD, e.g. 2026-12-24")
+        raise BadInput(f"{what} '{shown(value)}' is not a date; use YYYY-MM-DD, e.g. 2026-12-24")
     try:
         parsed = date.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"{what} '{value}' is not a real date; use YYYY-MM-DD") from None
+        raise BadInput(f"{what} '{shown(value)}' is not a real date; use YYYY-MM-DD") from None
     if not 1900 <= parsed.year <= 2100:
-        raise BadInput(f"{what} '{value}' is out of range; use a year from 1900 to 2100")
+        raise BadInput(f"{what} '{shown(value)}' is out of range; use a year from 1900 to 2100")
     return parsed
 
 
@@ -64,16 +66,17 @@ def parse_datetime(value: str, *, what: str = "date-time") -> datetime:
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?", text)
     if not m:
         raise BadInput(
-            f"{what} '{value}' is not a date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            f"{what} '{shown(value)}' is not a date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         )
     day = parse_date(m.group(1), what=what)
     hh, mm, ss = (int(g) if g else 0 for g in m.group(2, 3, 4))
     if hh > 23 or mm > 59 or ss > 59:
-        raise BadInput(f"{what} '{value}' has an impossible time; use HH:MM from 00:00 to 23:59")
+        raise BadInput(f"{what} '{shown(value)}' has an impossible time; "
+                       "use HH:MM from 00:00 to 23:59")
     moment = datetime.combine(day, time(hh, mm, ss), tzinfo=LONDON)
     if moment.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != \
             moment.replace(tzinfo=None):
-        raise BadInput(f"{what} '{value}' does not exist in London: the clocks go forward "
+        raise BadInput(f"{what} '{shown(value)}' does not exist in London: the clocks go forward "
                        "from 01:00 to 02:00 that night; use a time before 01:00 or from 02:00")
     return moment  # in the hour that happens twice (October), the first of the two
 
@@ -81,7 +84,7 @@ def parse_datetime(value: str, *, what: str = "date-time") -> datetime:
 def parse_officer_code(value: str, *, what: str = "officer code") -> str:
     if not _OFFICER_CODE.fullmatch(value or ""):
         raise BadInput(
-            f"{what} '{value}' is not valid; use 1-32 letters, digits, '.', '_' or '-'"
+            f"{what} '{shown(value)}' is not valid; use 1-32 letters, digits, '.', '_' or '-'"
         )
     return value
 

@@ -15,6 +15,7 @@ import typer.testing
 from typer.testing import CliRunner
 
 from send_cli.cli import app
+from send_cli.settings import default_officer
 
 _ORIGINAL = typer.testing._get_command
 
@@ -23,6 +24,7 @@ _COMMAND = typer.testing._get_command(app)
 typer.testing._get_command = lambda given: _COMMAND if given is app else _ORIGINAL(given)
 
 DEFAULT_NOW = "2026-11-23T09:00"  # a Monday
+LOGIN = default_officer()  # the login running the tests: recorded when --as is not given
 
 TEAM = [
     ("AO1", "Priya Shah", "assessment", "assessment-officer"),
@@ -58,7 +60,7 @@ def store_path(tmp_path: Path, template_store: Path, monkeypatch: pytest.MonkeyP
         shutil.copyfile(template_store, db)
         os.chmod(db, 0o600)
     monkeypatch.setenv("SEND_CLI_DB", str(db))
-    monkeypatch.setenv("SEND_CLI_OFFICER", "tester")
+    monkeypatch.delenv("SEND_CLI_OFFICER", raising=False)  # the login is recorded
     monkeypatch.setenv("SEND_CLI_NOW", DEFAULT_NOW)
     monkeypatch.setenv("COLUMNS", "200")
     for var in ("NO_COLOR", "FORCE_COLOR", "SEND_CLI_DEBUG"):
@@ -339,12 +341,14 @@ def prepare(db: str) -> None:
     """Fill the store DB with the prepared casework, through the CLI."""
     runner = CliRunner()
     env = {"SEND_CLI_DB": db, "COLUMNS": "200"}
-    steps = [("2026-11-02T08:00", "LCO1", ["officer", "add", code, "--name", name, "--email",
-                                           f"{code.lower()}@council.gov.uk", "--team", team,
-                                           "--role", role])
-             for code, name, team, role in TEAM] + PREPARED_SCRIPT
-    for now, who, argv in steps:
-        result = runner.invoke(app, ["--now", now, "--as", who, *argv], env=env)
+    steps: list[tuple[str, str | None, list[str]]] = [
+        ("2026-11-02T08:00", None, ["officer", "add", code, "--name", name, "--email",
+                                    f"{code.lower()}@council.gov.uk", "--team", team,
+                                    "--role", role])
+        for code, name, team, role in TEAM]
+    for now, who, argv in steps + list(PREPARED_SCRIPT):
+        as_ = ["--as", who] if who else []
+        result = runner.invoke(app, ["--now", now, *as_, *argv], env=env)
         assert result.exit_code == 0, (argv, result.stderr)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import LOGIN
 
 from send_cli.store.engine import HEAD
 
@@ -99,7 +100,7 @@ def test_restore_refuses_to_lose_newer_changes(tmp_path: Path, store_path: Path,
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "error: the store has changes newer than the backup (store: 2026-11-24T10:15 by CO2; "
-        "backup: 2026-11-23T09:00 by tester); nothing was restored",
+        f"backup: 2026-11-23T09:00 by {LOGIN}); nothing was restored",
         "hint: Pass --force to restore anyway; the replaced store is kept beside it."]
     assert refs(team) == ["C-1", "C-2"]
     assert not list(tmp_path.glob("send.db.replaced-*"))

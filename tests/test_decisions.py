@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from conftest import LOGIN
 
 
 def _timeline_ready() -> bool:
@@ -242,17 +243,17 @@ def test_a_chair_with_a_declared_interest_is_refused(panel):
          "(the panel's terms of reference)")
     # the default chair is the officer recording it, checked the same way
     panel.ok("panel", "declare", "--panel", "MAP", "--meeting", "2026-12-29", "--member",
-             "tester", "--case", "C-1", "--interest", "relative", now="2026-12-22")
+             LOGIN, "--case", "C-1", "--interest", "relative", now="2026-12-22")
     assert panel.fails(1, "decision", "log", "C-1", "--panel", "MAP", "--meeting", "2026-12-29",
                        "--outcome", "agreed", "--reason", "r", now=AFTER).startswith(
-        "error: tester declared an interest in 'C-1'")
+        f"error: {LOGIN} declared an interest in 'C-1'")
     log(panel, "C-1", "agreed", "--chair", "Raj Okafor")
     decision = panel.json("case", "show", "C-1")["decisions"][0]
     assert decision["chair"] == "Raj Okafor"
-    assert decision["declarations"] == "Ann Morgan: neighbour; tester: relative"
+    assert decision["declarations"] == f"Ann Morgan: neighbour; {LOGIN}: relative"
     # C-2 has no declaration: the default chair is the officer (--as)
     log(panel, "C-2", "agreed")
-    assert panel.json("decision", "list")[1]["chair"] == "tester"
+    assert panel.json("decision", "list")[1]["chair"] == LOGIN
     # too late to declare once the meeting has started (and so once decided)
     assert panel.fails(1, "panel", "declare", "--panel", "MAP", "--meeting", "2026-12-29",
                        "--member", "Raj Okafor", "--case", "C-1", "--interest", "x",
@@ -333,7 +334,7 @@ def test_decision_list_filters_and_decision_rows(panel, store_path):
 def test_audit_of_a_decision(panel):
     log(panel, "C-1", "agreed", "--chair", "Ann Morgan")
     entry = [a for a in panel.json("audit", "C-1") if a["action"] == "decision.log"]
-    assert len(entry) == 1 and entry[0]["officer"] == "tester"
+    assert len(entry) == 1 and entry[0]["officer"] == entry[0]["login"]
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_round_trip_into_an_empty_store(team, tmp_path, other_store):
         team.case(f"H-{n}", name=name, officer="CO1" if n % 2 else "AO1")
     team.ok("case", "add", "--ref", "H-9", "--name", "Zoë O'Neill, \"Zo\"", "--dob",
             "2019-01-01", "--officer", "AO1", "--received", "2026-11-20", "--requested-by",
-            "school", "--setting", "St Mary's\nannexe")
+            "school", "--setting", "St Mary's, annexe")
     officers = tmp_path / "officers.csv"
     cases = tmp_path / "cases.csv"
     team.ok("officer", "list", "--format", "csv", "-o", str(officers))
@@ -142,8 +142,8 @@ def test_import_cases_all_or_none(team, tmp_path):
         "N-10,,2019-01-01,AO1,2026-11-20,,,",                        # 14: no name
         "N-11,Lu,2019-01-01,AO1",                                    # 15: short row
         "",
-        "N-12,\"Max\nMoore\",2019-01-01,AO1,2026-11-20,,,",           # 17-18: fine
-        "N-13,Ned,19/01/2019,AO1,2026-11-20,,,",                     # 19: date form
+        "N-12,\"Moore, Max\",2019-01-01,AO1,2026-11-20,,,",          # 17: fine
+        "N-13,Ned,19/01/2019,AO1,2026-11-20,,,",                     # 18: date form
     ]) + "\n")
     code, lines = bad_rows(team("import", "cases", path))
     assert code == 2
@@ -166,7 +166,7 @@ def test_import_cases_all_or_none(team, tmp_path):
         "line 13: ref is empty; give each case its reference",
         "line 14: name is empty; give the child's or young person's name",
         "line 15: has 4 fields; the header has 8",
-        "line 19: dob is not a real date; use YYYY-MM-DD",
+        "line 18: dob is not a real date; use YYYY-MM-DD",
         "hint: Fix the rows listed and import the whole file again.",
     ]
     assert [r["ref"] for r in team.json("case", "list")] == ["C-1"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from send_cli.cli import hoist_globals
+from send_cli.commands.arguments import hoist_globals
 
 
 # -- global options anywhere ---------------------------------------------------------------

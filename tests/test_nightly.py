@@ -180,19 +180,20 @@ def test_under_cron(office, store_path, tmp_path):
     assert sorted(os.listdir(out)) == FILES
     for name in FILES:
         assert b"\x1b" not in (out / name).read_bytes()
-    # and on the default store, with the real clock: a new, empty store
+    # and on the default store, never made: cron is told (exit 3), nothing is made
     proc = subprocess.run([sys.executable, "-m", "send_cli", "report", "nightly", "--out",
                            str(tmp_path / "empty")],
                           env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
-    assert "Nothing is overdue." in (tmp_path / "empty" / "summary.txt").read_text()
+    assert proc.returncode == 3
+    assert proc.stderr.startswith(b"error: no send-cli store at ")
+    assert not (tmp_path / "empty").exists() and not (tmp_path / "home").exists()
 
 
 def test_a_mistyped_store_alerts_instead_of_reporting_all_clear(office, tmp_path):
     out = tmp_path / "nightly"
     typo = tmp_path / "sned.db"
     assert office.fails(3, "--db", str(typo), "report", "nightly", "--out", str(out)) == \
-        f"error: there is no store at '{typo}'"
+        f"error: no send-cli store at {typo}; run send-cli init"
     assert not typo.exists() and not out.exists()
 
 

@@ -13,16 +13,31 @@ import pytest
 BACKENDS = ("sqlite", "postgresql")
 
 
+def without_login(value: Any) -> Any:
+    """VALUE without the audit's logins (the OS user on SQLite, the role on a
+    server: the backends differ there by design); an officer that is the
+    login (no --as) reads '(the login)'."""
+    if isinstance(value, dict):
+        if "login" in value and value.get("officer") == value["login"]:
+            value = {**value, "officer": "(the login)"}
+        return {k: without_login(v) for k, v in value.items() if k != "login"}
+    if isinstance(value, list):
+        return [without_login(v) for v in value]
+    return value
+
+
 def scenario(cli: Any, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run the scenario against the store in ENV (default: the test's store);
     returns every report and export as parsed JSON."""
-    def ok(*args: str, now: str, as_: str = "CO1") -> str:
+    def ok(*args: str, now: str, as_: str | None = "CO1") -> str:
+        if args[:2] == ("officer", "add"):
+            as_ = None  # the first officers are added by the login
         result = cli(*args, now=now, as_=as_, env=env)
         assert result.exit_code == 0, (args, result.stderr)
         return str(result.stdout)
 
     def data(*args: str, now: str = "2026-12-14T09:00") -> Any:
-        return json.loads(ok(*args, "--format", "json", now=now))
+        return without_login(json.loads(ok(*args, "--format", "json", now=now)))
 
     for code, name, team, role in [
             ("AO1", "Priya Shah", "assessment", "assessment-officer"),
@@ -32,7 +47,7 @@ def scenario(cli: Any, env: dict[str, str] | None = None) -> dict[str, Any]:
             ("SCO1", "Dev Patel", "assessment", "senior-casework-officer"),
             ("LCO1", "Mary Ellis", "assessment", "lead-casework-officer")]:
         ok("officer", "add", code, "--name", name, "--email", f"{code.lower()}@c.gov.uk",
-           "--team", team, "--role", role, now="2026-09-01T09:00", as_="LCO1")
+           "--team", team, "--role", role, now="2026-09-01T09:00")
     ok("calendar", "close", "2026-12-29", "--reason", "Council closure", now="2026-09-01T09:00",
        as_="LCO1")
     ok("case", "add", "--ref", "C-1", "--name", "Zoë O'Neil", "--dob", "2016-05-04",
@@ -109,7 +124,9 @@ def test_casework_scenario(cli: Any, backend: str) -> None:
     assert {m["date"] for m in out["meetings"]} >= {"2026-12-04", "2026-12-11"}
     assert out["kpi"]["plans_issued"] == 0
     assert any(d["milestone"] == "advice" for d in out["deadlines"])
-    assert {e["officer"] for e in out["audit"]} == {"LCO1", "CO1", "CO2", "AO1", "BS1"}
+    # the first officers were added by the login, before there were officers to name
+    assert {e["officer"] for e in out["audit"]} == {"LCO1", "CO1", "CO2", "AO1", "BS1",
+                                                    "(the login)"}
     # the outcome call and email owed after the panel are open, due 5 working days on
     kinds = sorted(f["kind"] for f in out["followups"] if f["case_ref"] == "EHC-2026-00001")
     assert "outcome-call" in kinds

@@ -103,6 +103,16 @@ def test_erase_refuses_open_recent_and_erased(prepared: Any, cli, backend: str) 
     assert (Path(prepared).read_bytes() if sqlite else _everything(cli)) == before
 
 
+def reseal(con: sqlite3.Connection) -> None:
+    """Seal the audit trail of CON again (after test rows were written by hand)."""
+    from send_cli.store.identity import SEALED_SQL, seal_of
+
+    prev = None
+    for row in con.execute(f"SELECT {SEALED_SQL} FROM audit ORDER BY id").fetchall():
+        prev = seal_of(prev, row)
+        con.execute("UPDATE audit SET seal = ? WHERE id = ?", (prev, row[0]))
+
+
 @pytest.mark.sqlite_only  # writes its past into the file with sqlite3
 def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
     with sqlite3.connect(prepared) as con:  # give OLD-1 a past full of free text
@@ -122,6 +132,7 @@ def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
                     "'contact', '9', 'OLD-1', NULL, ?)",
                     (json.dumps({"summary": "Ada's mum rang", "party": "parent",
                                  "followup_created": {"kind": "callback"}}),))
+        reseal(con)  # written by hand here, as send-cli would have sealed it
         # the statutory clocks' notes (how each was worked out) go too
         notes = con.execute("SELECT count(*) FROM deadlines WHERE detail IS NOT NULL AND "
                             "case_id = ?", (old_id,)).fetchone()[0]
@@ -149,8 +160,12 @@ def test_erase_removes_personal_data_everywhere(prepared: Path, cli) -> None:
     assert trail[2]["after"]["followup_created"] == {"kind": "callback"}
     erase = trail[-1]
     assert (erase["officer"], erase["at"][:16]) == ("LCO1", "2031-01-01T09:00")
+    first_rewritten = min(e["id"] for e in trail[:-1]) if trail and "id" in trail[0] else None
+    resealed = erase["after"].pop("audit_resealed_from")
+    assert first_rewritten is None or resealed == first_rewritten
     assert erase["after"] == {"erased": True, "contacts": 1, "followups": 1,
                               "other_texts": notes, "audit_entries": 3}
+    assert cli("db", "check").exit_code == 0  # the trail was sealed again
     assert erase["before"] is None
     # the other cases are untouched
     assert next(c for c in cli.json("export", "cases") if c["ref"] == "C-1")["name"] == \

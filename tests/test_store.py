@@ -52,6 +52,8 @@ def test_an_empty_file_becomes_a_store(tmp_path: Path, cli) -> None:
     path = tmp_path / "empty.db"
     path.touch(mode=0o644)
     os.chmod(path, 0o644)
+    cli.fails(3, "officer", "list", env={"SEND_CLI_DB": str(path)})  # only init makes it
+    cli.ok("init", env={"SEND_CLI_DB": str(path)})
     assert cli.json("officer", "list", env={"SEND_CLI_DB": str(path)}) == []
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
@@ -117,7 +119,7 @@ def test_locked_past_the_timeout(store_path: Path, team, monkeypatch) -> None:
 def test_a_missing_store_is_not_created_by_db_current(tmp_path: Path, cli) -> None:
     path = tmp_path / "nothing.db"
     assert cli.fails(3, "db", "current", env={"SEND_CLI_DB": str(path)}) == \
-        f"error: there is no store at '{path}'"
+        f"error: no send-cli store at {path}; run send-cli init"
     assert not path.exists()
 
 
@@ -159,19 +161,20 @@ def test_a_report_on_a_missing_store_named_by_db_refuses(tmp_path: Path, cli,
     """A mistyped --db in a crontab must alert, not report an empty store."""
     path = tmp_path / "sned.db"
     assert cli.fails(3, *command, env={"SEND_CLI_DB": str(path)}) == \
-        f"error: there is no store at '{path}'"
+        f"error: no send-cli store at {path}; run send-cli init"
     assert not path.exists()
 
 
-def test_a_write_creates_the_store_named_by_db_but_not_its_folder(tmp_path: Path,
-                                                                   cli) -> None:
+def test_init_creates_the_store_named_by_db_but_not_its_folder(tmp_path: Path,
+                                                                cli) -> None:
     path = tmp_path / "new.db"
-    cli.ok("calendar", "close", "2026-12-29", "--reason", "closure",
-           env={"SEND_CLI_DB": str(path)})
+    cli.fails(3, "calendar", "close", "2026-12-29", "--reason", "closure",
+              env={"SEND_CLI_DB": str(path)})  # a write does not make it either
+    assert not path.exists()
+    cli.ok("init", env={"SEND_CLI_DB": str(path)})
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     deep = tmp_path / "no" / "such" / "send.db"
-    assert cli.fails(3, "calendar", "close", "2026-12-29", "--reason", "closure",
-                     env={"SEND_CLI_DB": str(deep)}) == \
+    assert cli.fails(3, "init", env={"SEND_CLI_DB": str(deep)}) == \
         f"error: cannot create the store at '{deep}': the folder '{deep.parent}' does not exist"
     assert not (tmp_path / "no").exists()
 

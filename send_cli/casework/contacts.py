@@ -35,6 +35,9 @@ def log_contact(*, session: Session, cal: Calendar, case_ref: str, channel: str,
                        "or earlier")
     check_text(summary, what="summary", max_len=SUMMARY_MAX, lines=True)
     case = open_case(session, case_ref)
+    if at.date() < case.received:
+        raise BadInput(f"--at {at:%Y-%m-%dT%H:%M} is before the case was received "
+                       f"({case.received.isoformat()}); give when the contact happened")
     contact = Contact(case_id=case.id, at=at, channel=channel, direction=direction,
                       party=party, summary=summary,
                       officer_id=_acting_officer(session, actor, case), created_at=now)

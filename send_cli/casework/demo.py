@@ -48,7 +48,7 @@ def read_script(folder: Path) -> tuple[list[Step], str]:
     for path in sorted(folder.glob("*.txt")):
         if path.name == "reports.txt":
             continue
-        now, officer = None, "demo"
+        now, officer = None, None  # no @as yet: the login is recorded
         for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -56,14 +56,15 @@ def read_script(folder: Path) -> tuple[list[Step], str]:
             if line.startswith("@reference"):
                 reference = line.split(None, 1)[1].strip()
                 continue
-            if line.startswith("@as"):
-                officer = line.split(None, 1)[1].strip()
+            if line.startswith("@as"):  # "@as" alone: no officer, the login
+                parts = line.split(None, 1)
+                officer = parts[1].strip() if len(parts) > 1 else None
                 continue
             if line.startswith("@"):
                 now = line[1:].strip()
                 continue
             argv = shlex.split(line.replace("{sample}", str(folder)))
-            prefix = ["--as", officer] + (["--now", now] if now else [])
+            prefix = (["--as", officer] if officer else []) + (["--now", now] if now else [])
             steps.append(Step(path.name, n, prefix + argv))
     if not reference:
         raise SendError("sample_data has no '@reference' line", exit_code=1)
@@ -112,6 +113,11 @@ def build(db: Path, *, run: Callable[[list[str]], int], folder: Path | None = No
             os.remove(f"{db}{suffix}")
     store_mod.STORE_CACHE = {}
     try:
+        from send_cli.settings import resolve
+
+        # the demo makes its store; the sample commands then find it open
+        made = store_mod.open_store(resolve(db=str(db), officer=None, now=reference))
+        store_mod.STORE_CACHE[str(db)] = made
         for step in steps:
             with _quiet() as out:
                 code = run(["--db", str(db)] + step.argv)

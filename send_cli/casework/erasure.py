@@ -29,6 +29,12 @@ from sqlmodel import Session, col
 
 from send_cli.errors import RuleViolation
 from send_cli.rules.people import birthday
+from send_cli.rules.retention import (  # noqa: F401  (named here too)
+    RETENTION_AFTER_CLOSE,
+    RETENTION_AGE,
+    RETENTION_SETTINGS,
+    SettingSpec,
+)
 from send_cli.store.audit import record
 from send_cli.store.models import (
     AuditEntry,
@@ -44,27 +50,6 @@ from send_cli.store.models import (
 ERASED = "[erased]"
 
 
-@dataclass(frozen=True)
-class SettingSpec:
-    """A council setting: its CLI name, key in the settings table, default,
-    meaning and range of whole numbers."""
-
-    name: str
-    key: str
-    default: str
-    help: str
-    low: int
-    high: int
-
-
-RETENTION_AGE = SettingSpec(
-    "retention-age", "retention_age", "31",
-    "age until which a closed case's personal data is kept (IRMS: 25th birthday + 6 years)",
-    18, 120)
-RETENTION_AFTER_CLOSE = SettingSpec(
-    "retention-after-close-years", "retention_after_close_years", "6",
-    "years a closed case's personal data is kept after it closed, at least", 0, 100)
-RETENTION_SETTINGS = (RETENTION_AGE, RETENTION_AFTER_CLOSE)
 
 # Keys of audit values that hold a child's personal data or free text about it
 # ("declarations": the decision's "member: interest" lines).
@@ -106,15 +91,21 @@ class Erased:
     audit_entries: int
 
 
-def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Erased:
+def erase_case(*, session: Session, ref: str, actor: str, now: datetime,
+               again: bool = False) -> Erased:
     """Erase the personal data of the closed case REF (see the module notes).
     Refuses an open case, one already erased, and one still within its
-    retention period. Error messages name only the reference."""
+    retention period. Error messages name only the reference. AGAIN: a
+    restore re-applies an erasure the store had recorded (the backup may
+    hold the case before it closed); no rule is checked again."""
     from send_cli.casework.cases import get_case
 
     case = get_case(session, ref)
     if case.erased_at is not None:
         raise RuleViolation(f"case '{ref}' has already been erased")
+    if again:
+        return _erase(session, case, ref, actor=actor, now=now, action="case.erase-again")
+    _check_seals(session)
     if case.status != "closed" or case.closed_on is None:
         raise RuleViolation(f"case '{ref}' is open; only a closed case can be erased",
                             hint="Close it first: send-cli case close REF --reason TEXT.")
@@ -129,7 +120,26 @@ def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Eras
             f"{_ordinal(age)} birthday and {after_close} years after closing); "
             "nothing was erased",
             hint="See 'send-cli case show REF' for its dates.")
+    return _erase(session, case, ref, actor=actor, now=now, action="case.erase")
 
+
+def _check_seals(session: Session) -> None:
+    """An erasure seals the audit trail again from the first entry it
+    rewrites: refused when the trail already fails its check, so that an
+    entry changed by hand is not sealed over (SQLite)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    from send_cli.store.identity import chain_rows_sql, check_chain
+
+    found = check_chain(session.connection().exec_driver_sql(chain_rows_sql()))
+    if found.first_bad is not None:
+        raise RuleViolation(f"the audit trail fails its check at entry {found.first_bad}; "
+                            "nothing was erased",
+                            hint="Run 'send-cli db check' and tell the store's admin.")
+
+
+def _erase(session: Session, case: Any, ref: str, *, actor: str, now: datetime,
+           action: str) -> Erased:
     personal = [v for v in (case.name, case.setting, case.close_reason,
                             case.dob.isoformat() if case.dob else None) if v]
     texts = _free_texts(session, case.id)
@@ -156,15 +166,41 @@ def erase_case(*, session: Session, ref: str, actor: str, now: datetime) -> Eras
     followups = blank(Followup, note=None, reason=None)
     others = (blank(Decision, reason=ERASED) + blank(Declaration, interest=ERASED)
               + blank(TimeException, reason=ERASED) + blank(Deadline, detail=None))
-    scrubbed = _scrub_audit(session, ref, personal, texts)
+    session.flush()  # the case is erased before its audit entries are rewritten
+    scrubbed, first = _scrub_audit(session, ref, personal, texts)
     session.flush()
     if secure is not None:
         session.connection().exec_driver_sql(f"PRAGMA secure_delete = {int(secure)}")
-    record(session, officer=actor, now=now, action="case.erase", entity="case",
-           entity_id=ref, case_ref=ref,
-           after={"erased": True, "contacts": contacts, "followups": followups,
-                  "other_texts": others, "audit_entries": scrubbed})
+    after: dict[str, Any] = {"erased": True, "contacts": contacts, "followups": followups,
+                             "other_texts": others, "audit_entries": scrubbed}
+    if first is not None and secure is not None:
+        # SQLite: the rewritten entries and every one after are sealed again
+        from send_cli.store.identity import RESEAL_FROM
+
+        session.info[RESEAL_FROM] = first
+        after["audit_resealed_from"] = first
+    record(session, officer=actor, now=now, action=action, entity="case",
+           entity_id=ref, case_ref=ref, after=after)
     return Erased(contacts, followups, others, scrubbed)
+
+
+def erase_again(*, session: Session, refs: list[str], actor: str,
+                now: datetime) -> list[str]:
+    """After a restore: erase again every case of REFS that the restored
+    store holds unerased. Returns the references erased."""
+    from sqlalchemy import select as select_
+
+    from send_cli.store.models import Case
+
+    found = set(session.execute(select_(Case.ref).where(col(Case.ref).in_(refs),
+                                                        col(Case.erased_at).is_(None)))
+                .scalars())
+    done = []
+    for ref in refs:
+        if ref in found:
+            erase_case(session=session, ref=ref, actor=actor, now=now, again=True)
+            done.append(ref)
+    return done
 
 
 def _free_texts(session: Session, case_id: Any) -> list[str]:
@@ -192,23 +228,36 @@ def checkpoint(store: Any) -> bool:
     return busy is None or not busy[0]
 
 
-def _scrub_audit(session: Session, ref: str, personal: list[str], texts: list[str]) -> int:
+def _scrub_audit(session: Session, ref: str, personal: list[str],
+                 texts: list[str]) -> tuple[int, int | None]:
     """Scrub the case's audit entries: PERSONAL (its name, date of birth,
     setting) wherever they appear; its free TEXTS too, but a short one only
-    as a whole value."""
+    as a whole value. Returns how many changed, and the first of them. On
+    PostgreSQL the audit table is append-only for the officers' roles: the
+    entries are rewritten by send_audit_scrub(), which touches only the
+    entries of an erased case."""
+    from sqlalchemy import text
+
+    server = session.get_bind().dialect.name == "postgresql"
     personal = personal + [t for t in texts if len(t) >= SHORTEST_PART]
     whole = frozenset(t for t in texts if len(t) < SHORTEST_PART)
     entries = session.execute(select(AuditEntry).where(col(AuditEntry.case_ref) == ref)
-                              ).scalars()
-    n = 0
+                              .order_by(col(AuditEntry.id))).scalars().all()
+    n, first = 0, None
     for entry in entries:
         before = scrub_json(entry.before, personal, whole)
         after = scrub_json(entry.after, personal, whole)
         if (before, after) != (entry.before, entry.after):
-            entry.before, entry.after = before, after
-            session.add(entry)
+            if server:
+                session.execute(text("SELECT send_audit_scrub(:i, :b, :a)"),
+                                {"i": entry.id, "b": before, "a": after})
+                session.expire(entry)
+            else:
+                entry.before, entry.after = before, after
+                session.add(entry)
             n += 1
-    return n
+            first = entry.id if first is None else min(first, entry.id or first)
+    return n, first
 
 
 def scrub_json(raw: str | None, personal: list[str],

@@ -14,18 +14,20 @@ REASON_MAX = 500
 
 
 def check_text(value: str, *, what: str, max_len: int, lines: bool = False) -> str:
-    """VALUE, refused (BadInput) when longer than MAX_LEN or holding a control
-    character: C0, DEL and C1 (a terminal runs ESC and CSI sequences), and
-    line breaks unless LINES (then new lines and tabs are kept). The message
-    never repeats the value: it may be a child's name."""
+    """VALUE, refused (BadInput) when longer than MAX_LEN or holding what a
+    reader would not see as it is stored: control characters (C0, DEL, C1;
+    new lines and tabs too: a name on two lines is two rows of a table),
+    format characters (bidi overrides, zero-width spaces: a name that looks
+    like another's), line and paragraph separators. LINES is kept for
+    callers; free text is one line like any other. The message never
+    repeats the value: it may be a child's name."""
+    del lines
     if len(value) > max_len:
         raise BadInput(f"{what} is {len(value)} characters long; the limit is {max_len}")
-    allowed = "\n\t" if lines else ""
-    for ch in value:
-        if ch in allowed:
-            continue
-        if unicodedata.category(ch) == "Cc" or (
-                not lines and unicodedata.category(ch) in ("Zl", "Zp")):
-            raise BadInput(f"{what} contains control characters"
-                           f"{'' if lines else ' or line breaks'}; use plain text")
+    for i, ch in enumerate(value):
+        kind = unicodedata.category(ch)
+        if kind in ("Cc", "Cf", "Zl", "Zp"):
+            seen = "a control character" if kind == "Cc" else "an invisible character"
+            raise BadInput(f"{what} contains {seen} (U+{ord(ch):04X}, character {i + 1}); "
+                           "use plain text on one line")
     return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ IMPORT_STATUS = "requested"
 CASE_COLUMNS = ("ref", "name", "dob", "officer_id", "received", "requested_by", "setting",
                 "status", "created_at")
 OFFICER_REQUIRED = ("code", "name", "email", "team", "role")
-OFFICER_OPTIONAL = ("active",)  # as `officer list --format csv` writes it
+OFFICER_OPTIONAL = ("active", "login", "admin")  # as `officer list --format csv` writes it
 
 
 Progress = Callable[[int], None]
@@ -83,6 +84,7 @@ class _Sheet:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Open the file and check its header now; then (line, cells) of each
         row that is not blank, as a generator."""
+        regular_file(self.path)
         try:
             fh = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115
         except FileNotFoundError:
@@ -92,7 +94,7 @@ class _Sheet:
             raise BadInput(f"'{self.path}' is a folder, not a CSV file") from None
         except OSError as exc:
             raise BadInput(f"cannot read '{self.path}': {exc.strerror}") from None
-        reader = csv.reader(fh, strict=True)
+        reader = csv.reader(capped_lines(fh, self.name), strict=True)
         try:
             with self._reading(reader):
                 header = next(reader, None)
@@ -158,6 +160,44 @@ class _Sheet:
         return pick
 
 
+# the longest line an import reads (a row of cases is well under 1,000
+# characters): a file with no line ends is refused, not read into memory
+LINE_MAX = 100_000
+
+
+def regular_file(path: Path) -> None:
+    """BadInput unless PATH is a regular file (not a device such as
+    /dev/zero, a pipe or a socket, which could be read for ever)."""
+    import stat
+
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        raise BadInput(f"no file '{path}'", hint="Give the path of a CSV file.") from None
+    except OSError as exc:
+        raise BadInput(f"cannot read '{path}': {exc.strerror}") from None
+    if stat.S_ISDIR(found.st_mode):
+        raise BadInput(f"'{path}' is a folder, not a CSV file")
+    if not stat.S_ISREG(found.st_mode):
+        raise BadInput(f"'{path}' is not a regular file (a device, a pipe or a socket); "
+                       "give the path of a CSV file")
+
+
+def capped_lines(fh: Any, name: str) -> Iterator[str]:
+    """The lines of FH, each at most LINE_MAX characters (BadInput naming the
+    line otherwise)."""
+    n = 0
+    while True:
+        line = fh.readline(LINE_MAX + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > LINE_MAX:
+            raise BadInput(f"{name} line {n} is longer than {LINE_MAX:,} characters; "
+                           "nothing was imported", hint="Is it the CSV file you meant?")
+        yield line
+
+
 def _bad_utf8_line(path: Path) -> int:
     """The first line of PATH that is not UTF-8 (a character never spans lines)."""
     with open(path, "rb") as fh:
@@ -173,10 +213,11 @@ def count_lines(path: Path) -> int:
     """Lines in PATH, quickly (for a progress bar's total); 0 if unreadable."""
     n = 0
     try:
+        regular_file(path)
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
                 n += chunk.count(b"\n")
-    except OSError:
+    except (OSError, BadInput):
         return 0
     return n
 
@@ -486,9 +527,18 @@ def import_officers(*, session: Session, path: Path, actor: str, now: datetime,
             active = get("active").lower()
             if active not in ("", "true", "false"):
                 raise BadInput(f"active '{get('active')}' is not true or false")
+            admin = get("admin").lower()
+            if admin not in ("", "true", "false"):
+                raise BadInput(f"admin '{get('admin')}' is not true or false")
+            login = get("login") or None
+            if login is not None:
+                from send_cli.store.identity import check_login
+
+                check_login(login, what="login")
             # after a bad row the transaction is rolled back at the end anyway
             officer = add_officer(session=session, code=code, name=name, email=get("email"),
-                                  team=get("team"), role=get("role"), actor=actor, now=now)
+                                  team=get("team"), role=get("role"), actor=actor, now=now,
+                                  login=login, admin=admin == "true")
             if active == "false":  # a leaver, kept for the history
                 officer.active = False
                 session.add(officer)

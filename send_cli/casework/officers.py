@@ -18,7 +18,7 @@ from send_cli.rules.people import ROLES, TEAMS
 from send_cli.store.audit import record, snapshot
 from send_cli.store.models import Case, Followup, Officer
 
-OFFICER_FIELDS = ("code", "name", "email", "team", "role", "active")
+OFFICER_FIELDS = ("code", "name", "email", "team", "role", "active", "login", "admin")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -44,7 +44,8 @@ def _officer_like(session: Session, code: str) -> str | None:
 
 
 def add_officer(*, session: Session, code: str, name: str, email: str, team: str, role: str,
-                actor: str, now: datetime) -> Officer:
+                actor: str, now: datetime, login: str | None = None,
+                admin: bool = False) -> Officer:
     check_text(name, what="name", max_len=NAME_MAX)
     if not name.strip():
         raise BadInput("name is empty; give the officer's full name")
@@ -61,8 +62,9 @@ def add_officer(*, session: Session, code: str, name: str, email: str, team: str
                        + ("" if same == code else f" as '{same}'"),
                        hint="Choose another code (codes differing only in letter case are "
                             "the same code)." if same != code else "Choose another code.")
+    _login_free(session, login, code)
     officer = Officer(code=code, name=name, email=email, team=team, role=role, active=True,
-                      created_at=now)
+                      created_at=now, login=login, admin=admin)
     session.add(officer)
     session.flush()
     record(session, officer=actor, now=now, action="officer.add", entity="officer",
@@ -77,6 +79,40 @@ class Handover:
     cases: int
     followups: int
     referrals: int
+
+
+def _login_free(session: Session, login: str | None, code: str) -> None:
+    """Conflict when LOGIN is another officer's: one login, one officer."""
+    if login is None:
+        return
+    other = session.scalar(select(Officer.code).where(Officer.login == login,
+                                                      Officer.code != code))
+    if other is not None:
+        raise Conflict(f"the login '{login}' is already officer {other}'s",
+                       hint=f"Take it from {other} first: send-cli officer set {other} "
+                            "--login OTHER")
+
+
+def set_officer(*, session: Session, code: str, login: str | None, admin: bool | None,
+                actor: str, now: datetime) -> dict[str, object]:
+    """Give officer CODE a login, or make them an admin or not. Returns what
+    changed (nothing when already so)."""
+    officer = get_officer(session, code)
+    before = {"login": officer.login, "admin": officer.admin}
+    changed: dict[str, object] = {}
+    if login is not None and login != officer.login:
+        _login_free(session, login, code)
+        officer.login = login
+        changed["login"] = login
+    if admin is not None and admin != officer.admin:
+        officer.admin = admin
+        changed["admin"] = admin
+    if changed:
+        session.add(officer)
+        session.flush()
+        record(session, officer=actor, now=now, action="officer.set", entity="officer",
+               entity_id=code, before={k: before[k] for k in changed}, after=changed)
+    return changed
 
 
 def officer_leaves(*, session: Session, code: str, to: str, actor: str,

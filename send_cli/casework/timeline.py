@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
-from send_cli.errors import BadInput, Conflict, RuleViolation
+from send_cli.errors import BadInput, Conflict, RuleViolation, shown
 from send_cli.rules import statutory as rules
+from send_cli.rules.retention import RETENTION_SETTINGS
 from send_cli.store.audit import record
 from send_cli.store.models import (
     AdviceRequest,
@@ -41,6 +42,12 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
         rules.UNDER5_SETTING, str(rules.DEFAULT_UNDER5_MONTHS),
         "months between reviews of the plan of a child under 5 (1-12; SEND Code of "
         "Practice 9.178 says consider every 3 to 6; the law's limit is 12)"),
+    **{spec.name: (spec.key, spec.default, spec.help) for spec in RETENTION_SETTINGS},
+}
+# the whole numbers each setting takes, and what they count
+SETTING_RANGES: dict[str, tuple[int, int, str]] = {
+    "under5-review-months": (1, 12, "months"),
+    **{spec.name: (spec.low, spec.high, "years") for spec in RETENTION_SETTINGS},
 }
 
 
@@ -69,9 +76,11 @@ def set_setting(*, session: Session, name: str, value: str, actor: str,
     if name not in SETTINGS:
         raise BadInput(f"setting '{name}' is not known; use one of: {', '.join(SETTINGS)}")
     key, default, _ = SETTINGS[name]
+    low, high, unit = SETTING_RANGES[name]
     months = value.strip()
-    if not months.isdigit() or not 1 <= int(months) <= 12:
-        raise BadInput(f"{name} '{value}' is not a number of months from 1 to 12")
+    if not months.isdigit() or not low <= int(months) <= high:
+        raise BadInput(f"{name} '{shown(value)}' is not a number of {unit} from {low} "
+                       f"to {high}")
     months = str(int(months))
     row = session.get(Setting, key)
     old = row.value if row else default
@@ -86,6 +95,8 @@ def set_setting(*, session: Session, name: str, value: str, actor: str,
     session.info.pop("send_cli_settings", None)
     record(session, officer=actor, now=now, action="setting.set", entity="setting",
            entity_id=key, before={name: old}, after={name: months})
+    if name != "under5-review-months":
+        return old, months, 0
     return old, months, _refresh_under_fives(session, now.date())
 
 

@@ -8,7 +8,7 @@ import typer
 
 from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, check_format, state
 
-AUDIT_COLUMNS = ("at", "officer", "action", "case_ref", "entity", "entity_id", "before",
+AUDIT_COLUMNS = ("at", "officer", "login", "action", "case_ref", "entity", "entity_id", "before",
                  "after")
 
 

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from send_cli.errors import BadInput, SendError
+from send_cli.errors import BadInput, SendError, shown
 
 if TYPE_CHECKING:
     from send_cli.settings import Settings
     from send_cli.store.engine import Store
+    from send_cli.store.identity import Actor
 
 
 @dataclass
@@ -44,14 +45,38 @@ class AppState:
         return self._settings
 
     command: str = ""  # the command being run, e.g. "case list"
+    actor: Actor | None = field(default=None, repr=False)  # who is acting (writes)
 
     def store(self) -> Store:
+        """The store, opened for this command. Only init and demo create one;
+        a command that changes the store first finds who is acting (the
+        login, and the officer it speaks for) and refuses one who may not."""
         if self._store is None:
             from send_cli.store.engine import open_store
 
-            self._store = open_store(self.settings,
-                                     create=self.command not in READ_ONLY_COMMANDS)
+            store = open_store(self.settings, create=self.command in CREATING_COMMANDS)
+            self._store = store
+            if self.command not in READ_ONLY_COMMANDS:
+                self.act(store)
         return self._store
+
+    def act(self, store: Store) -> Actor:
+        """Find who is acting on STORE and check that they may run this
+        command; the settings' officer becomes the one recorded."""
+        from dataclasses import replace
+
+        from send_cli.store.identity import need_admin, need_writer, resolve_actor
+
+        with store.read() as session:
+            login = store.login_for(session)
+            actor = resolve_actor(session, login=login, requested=self.officer)
+        store.login = actor.login
+        self.actor = actor
+        if self.command in ADMIN_COMMANDS:
+            need_admin(actor, ADMIN_COMMANDS[self.command])
+        officer = need_writer(actor)
+        self._settings = replace(self.settings, officer=officer)
+        return actor
 
     def close(self) -> None:
         from send_cli.store import engine as store_mod
@@ -61,9 +86,22 @@ class AppState:
         self._store = None
 
 
-# The commands that only read the store. Named by --db, a store that does
-# not exist is refused by these (exit 3) instead of being made empty: a
-# report on a mistyped path must not say that nothing is late.
+# Only these create a store; every other command refuses a missing one.
+CREATING_COMMANDS = frozenset({"init", "demo"})
+
+# What only an admin of a team store may do (on a personal store, whoever
+# may open the file).
+ADMIN_COMMANDS = {
+    "init": "re-run init on a team store",
+    "officer add": "add officers", "officer set": "change officers",
+    "officer leave": "record that an officer leaves", "import officers": "import officers",
+    "setting set": "change the council's settings", "case erase": "erase a case",
+    "db restore": "restore a backup", "db share": "share the store",
+    "db roles": "create the database roles", "db compact": "compact the store",
+    "db copy": "copy the whole store", "db recount": "recount the KPI figures",
+}
+
+# The commands that only read the store: no officer is needed to run them.
 READ_ONLY_COMMANDS = frozenset({
     "overdue", "escalations", "deadlines", "audit",
     "report kpi", "report nightly",
@@ -71,7 +109,8 @@ READ_ONLY_COMMANDS = frozenset({
     "panel list", "panel meetings", "panel agenda", "decision list",
     "export cases", "export contacts", "export decisions", "export followups",
     "calendar list", "calendar add-working-days", "calendar working-days",
-    "calendar next-working-day", "setting show",
+    "calendar next-working-day", "setting show", "db current", "db history",
+    "db check", "db backup",
 })
 
 
@@ -111,7 +150,8 @@ def check_format(fmt: str | None, output: Path | None = None,
 
 def choice(value: str, allowed: tuple[str, ...] | list[str], *, what: str) -> str:
     if value not in allowed:
-        raise BadInput(f"{what} '{value}' is not known; use one of: {', '.join(allowed)}")
+        raise BadInput(f"{what} '{shown(value)}' is not known; use one of: "
+                       f"{', '.join(allowed)}")
     return value
 
 
@@ -128,17 +168,53 @@ def a_datetime(value: str | None, *, what: str) -> datetime | None:
 
 
 def text(value: str | None, *, what: str, required: bool = True, max_len: int = 2000) -> str:
-    """Free text: trimmed, not empty when required, no control characters
-    (C0, DEL or C1: a terminal obeys them) other than new lines and tabs, at
-    most MAX_LEN characters."""
+    """Free text a person will read (names, summaries, reasons): trimmed,
+    not empty when required, at most MAX_LEN characters, and with nothing
+    that is not seen as it is stored: no control characters (new lines and
+    tabs included: a name on two lines is two rows of a table), no format
+    characters (bidi overrides, zero-width spaces: a name that looks like
+    another's), no line or paragraph separators."""
     v = (value or "").strip()
     if required and not v:
         raise BadInput(f"{what} is empty; give some text")
     if len(v) > max_len:
         raise BadInput(f"{what} is {len(v)} characters long; the limit is {max_len}")
-    if any((ord(ch) < 32 and ch not in "\n\t") or 127 <= ord(ch) < 160 for ch in v):
-        raise BadInput(f"{what} contains control characters; use plain text")
+    hidden = unseen(v)
+    if hidden:
+        raise BadInput(f"{what} contains {hidden}; use plain text on one line")
     return v
+
+
+UNSEEN = {"Cc": "a control character (a new line, a tab...)",
+          "Cf": "an invisible format character (a bidi control or a zero-width space)",
+          "Zl": "a line separator", "Zp": "a paragraph separator"}
+
+
+def unseen(value: str) -> str | None:
+    """What in VALUE a reader would not see as it is (see text()), and
+    where; None when there is nothing."""
+    import unicodedata
+
+    for i, ch in enumerate(value):
+        kind = unicodedata.category(ch)
+        if kind in UNSEEN:
+            return f"{UNSEEN[kind]} (U+{ord(ch):04X}, character {i + 1})"
+    return None
+
+
+def folder_path(value: str, *, what: str) -> Path:
+    """A folder named by an option: not empty (an empty name would mean the
+    current folder, which nobody asked for), and not a file."""
+    if not value.strip():
+        raise BadInput(f"{what} '{shown(value)}' names no folder; give a folder path, "
+                       "e.g. /var/lib/send-cli/nightly")
+    hidden = unseen(value)
+    if hidden:
+        raise BadInput(f"{what} contains {hidden}; give a plain folder path")
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise BadInput(f"{what} '{shown(value)}' is a file, not a folder")
+    return path
 
 
 def finish_list(count: int, exit_code: bool) -> None:

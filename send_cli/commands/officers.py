@@ -8,11 +8,16 @@ import typer
 
 from send_cli.commands import completion
 from send_cli.commands.common import FormatOpt, OutputOpt, check_format, choice, state, text
+from send_cli.errors import BadInput
 
 app = typer.Typer(help="The casework team: add officers, list them, move work when one leaves.",
                   no_args_is_help=True)
 
-OFFICER_COLUMNS = ("code", "name", "email", "team", "role", "active")
+OFFICER_COLUMNS = ("code", "name", "email", "team", "role", "active", "login", "admin")
+
+LoginOpt = Annotated[str | None, typer.Option(
+    "--login", metavar="LOGIN", help="The officer's login: the operating-system user (a "
+    "SQLite team store) or PostgreSQL role they run send-cli as.")]
 
 
 @app.command("add")
@@ -28,6 +33,9 @@ def officer_add(
                                       help="assessment-officer, casework-officer, "
                                       "business-support, senior-casework-officer or "
                                       "lead-casework-officer.")],
+    login: LoginOpt = None,
+    admin: Annotated[bool, typer.Option("--admin", help="May manage officers, settings, "
+                                        "erasure and restores of a team store.")] = False,
 ) -> None:
     """Add an officer.
 
@@ -45,11 +53,44 @@ def officer_add(
     choice(role, ROLES, what="--role")
     name = text(name, what="--name", max_len=fields.NAME_MAX)
     email = text(email, what="--email", max_len=fields.EMAIL_MAX)
+    if login is not None:
+        from send_cli.store.identity import check_login
+
+        check_login(login)
     with st.store().write() as session:
         officers.add_officer(session=session, code=code, name=name, email=email,
-                             team=team, role=role, actor=st.settings.officer,
-                             now=st.settings.now)
+                             team=team, role=role, login=login, admin=admin,
+                             actor=st.settings.officer, now=st.settings.now)
     message(f"added officer {code}")
+
+
+@app.command("set")
+def officer_set(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The officer to change.")],
+    login: LoginOpt = None,
+    admin: Annotated[bool | None, typer.Option("--admin/--no-admin", help="Whether the "
+                                               "officer may manage the team store.")] = None,
+) -> None:
+    """Give an officer a login, or make them an admin or not (admins only).
+
+    Example: send-cli officer set CO1 --login tbaker
+    """
+    from send_cli.casework import officers
+    from send_cli.render import message
+
+    st = state(ctx)
+    if login is None and admin is None:
+        raise BadInput("give --login LOGIN, --admin or --no-admin")
+    if login is not None:
+        from send_cli.store.identity import check_login
+
+        check_login(login)
+    with st.store().write() as session:
+        changed = officers.set_officer(session=session, code=code, login=login, admin=admin,
+                                       actor=st.settings.officer, now=st.settings.now)
+    message(f"officer {code}: " + (", ".join(f"{k} {v}" for k, v in changed.items())
+                                   or "nothing to change"))
 
 
 @app.command("list")

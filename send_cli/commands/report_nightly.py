@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ def register(report_app: typer.Typer) -> None:
 
 def nightly(
     ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="The folder to write into (created, "
+    out_text: Annotated[str, typer.Option("--out", help="The folder to write into (created, "
                                       "readable by its owner only, if missing).",
                                       metavar="DIR")],
     within: Annotated[int, typer.Option("--within", help="deadlines.csv holds missed "
@@ -29,12 +28,13 @@ def nightly(
     Each file appears whole or not at all (written aside, then renamed).
     Example: send-cli report nightly --out /var/lib/send-cli/nightly
     """
-    from send_cli.commands.common import state
+    from send_cli.commands.common import folder_path, state
     from send_cli.render import message
     from send_cli.render.nightly import prepare_folder, write_bundle
     from send_cli.reports.nightly import gather
 
     st = state(ctx)
+    out = folder_path(out_text, what="--out")
     store = st.store()
     with store.read() as session:
         folder = prepare_folder(out)

@@ -235,7 +235,8 @@ def setting_show(
 @setting_app.command("set")
 def setting_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="under5-review-months.")],
+    name: Annotated[str, typer.Argument(help="under5-review-months, retention-age or "
+                                        "retention-after-close-years.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Change a council setting; the clocks it moves are recomputed at once.
@@ -250,5 +251,8 @@ def setting_set(
         old, new, cases = timeline.set_setting(session=session, name=name, value=value,
                                                actor=st.settings.officer,
                                                now=st.settings.now)
-    message(f"{name}: {old} -> {new}; the review clocks of {cases} "
-            f"{'case' if cases == 1 else 'cases'} recomputed")
+    if name == "under5-review-months":
+        message(f"{name}: {old} -> {new}; the review clocks of {cases} "
+                f"{'case' if cases == 1 else 'cases'} recomputed")
+    else:
+        message(f"{name}: {old} -> {new}")

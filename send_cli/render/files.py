@@ -43,13 +43,13 @@ def format_for(output: Path | None, fmt: str | None, supported: tuple[str, ...],
     """The format to write: --format when given, else the one -o's extension
     names, else DEFAULT. Raises BadInput (exit 2) on a contradiction, on a
     table or xlsx where they cannot go, or a file whose kind is unknown."""
-    from send_cli.errors import BadInput
+    from send_cli.errors import BadInput, shown
 
     offered = ", ".join(supported[:-1]) + " or " + supported[-1]
     if fmt is not None and fmt not in supported:
         known = "is not known" if fmt not in ("table", *EXTENSIONS.values()) else \
             "is not offered here"
-        raise BadInput(f"--format '{fmt}' {known}; use {offered}")
+        raise BadInput(f"--format '{shown(fmt)}' {known}; use {offered}")
     ext = output.suffix.lower() if output is not None else ""
     by_name = EXTENSIONS.get(ext) if EXTENSIONS.get(ext) in supported else None
     if output is None:
@@ -63,13 +63,13 @@ def format_for(output: Path | None, fmt: str | None, supported: tuple[str, ...],
             return default
         files = [f".{f}" for f in supported if f != "table"]
         named = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} or {files[-1]}"
-        raise BadInput(f"cannot tell the format of '{output.name}' from its name; name it "
+        raise BadInput(f"cannot tell the format of '{shown(output.name)}' from its name; name it "
                        f"{named}, or give --format")
     if fmt == "table":
         raise BadInput("a table is drawn for the screen and not written to a file; "
                        f"use -o with {', '.join(f for f in supported if f != 'table')}")
     if by_name is not None and by_name != fmt:
-        raise BadInput(f"--format {fmt} contradicts the file name '{output.name}' "
+        raise BadInput(f"--format {fmt} contradicts the file name '{shown(output.name)}' "
                        f"({by_name}); change one of them")
     return fmt
 

@@ -144,7 +144,8 @@ def audit_rows(session: Session, *, case_ref: str | None = None, objects: bool =
         stmt = stmt.where(AuditEntry.case_ref == case_ref)
     value = audit_value if objects else (lambda text: text)
     for entry in session.execute(stmt.execution_options(yield_per=batch)).scalars():
-        yield {"at": local(entry.at), "officer": entry.officer, "action": entry.action,
+        yield {"at": local(entry.at), "officer": entry.officer, "login": entry.login,
+               "action": entry.action,
                "case_ref": entry.case_ref, "entity": entry.entity,
                "entity_id": entry.entity_id, "before": value(entry.before),
                "after": value(entry.after)}

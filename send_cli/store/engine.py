@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from send_cli.errors import StoreUnavailable
+from send_cli.errors import StoreUnavailable, mask_secrets
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # The revisions in migrations/versions, oldest first. tests/test_migrations.py
 # checks this against Alembic's own view, so the store's revision can be
 # compared with the head without importing Alembic on every command.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -68,13 +68,8 @@ def to_url(db: str) -> tuple[str, Path | None]:
 
 
 def describe(db: str) -> str:
-    """DB without any password, for messages."""
-    if "://" not in db or "@" not in db:
-        return db
-    scheme, rest = db.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else db
+    """DB without any password, for messages (USER:PASS@, ?password=...)."""
+    return mask_secrets(db)
 
 
 def make_engine(url: str) -> Engine:
@@ -90,7 +85,10 @@ def make_engine(url: str) -> Engine:
             # JIT compiling takes longer (0.4 s seen) than any query send-cli
             # makes, and the planner turns it on for a merely costly estimate.
             connect_args["options"] = "-c client_connection_check_interval=1000 -c jit=off"
-        engine = create_engine(url, connect_args=connect_args, pool_pre_ping=False)
+        # hide_parameters: an error's text (and --debug's traceback) never
+        # holds row values, a child's name or date of birth
+        engine = create_engine(url, connect_args=connect_args, pool_pre_ping=False,
+                               hide_parameters=True)
         if url.startswith("postgresql"):
 
             @event.listens_for(engine, "begin")
@@ -105,7 +103,8 @@ def make_engine(url: str) -> Engine:
 
         return engine
 
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                           hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_con: sqlite3.Connection, _record: Any) -> None:
@@ -138,6 +137,16 @@ class Store:
     _calendar: Calendar | None = field(default=None, repr=False)
     created: bool = False  # this open created the store
     upgraded_from: str | None = None  # the revision this open upgraded from
+    login: str | None = None  # who is acting, recorded beside the officer
+
+    def login_for(self, session: Session) -> str:
+        """The login acting on this store: the operating-system user of the
+        real user id (SQLite), or the role that connected (PostgreSQL)."""
+        from send_cli.store import identity
+
+        if self.is_sqlite:
+            return identity.os_login()
+        return identity.server_login(session.connection())
 
     @property
     def is_sqlite(self) -> bool:
@@ -164,6 +173,7 @@ class Store:
         load_all()
         bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with Session(bind, expire_on_commit=False) as session:
+            audit_trail(session, login=self.login, seal=self.is_sqlite)
             try:
                 yield session
                 session.commit()
@@ -224,6 +234,41 @@ class Store:
         self.engine.dispose()
 
 
+def audit_trail(session: Session, *, login: str | None, seal: bool) -> None:
+    """Every audit entry SESSION writes records LOGIN (on PostgreSQL a trigger
+    writes the connected role over it); with SEAL (SQLite) the new entries
+    are sealed, chained to the entries before them, before the commit."""
+    from sqlalchemy import event
+
+    from send_cli.store import identity
+    from send_cli.store.models import AuditEntry
+
+    who = login or identity.os_login()
+    new_ids: list[int] = []
+
+    def before_flush(sess: Any, _ctx: Any, _instances: Any) -> None:
+        for obj in sess.new:
+            if isinstance(obj, AuditEntry) and obj.login is None:
+                obj.login = who
+
+    def after_flush(sess: Any, _ctx: Any) -> None:
+        new_ids.extend(obj.id for obj in sess.new if isinstance(obj, AuditEntry))
+
+    def before_commit(sess: Any) -> None:
+        sess.flush()
+        start = sess.info.pop(identity.RESEAL_FROM, None)
+        if new_ids:
+            start = min(new_ids) if start is None else min(start, min(new_ids))
+        if start is not None:
+            identity.seal_from(sess.connection(), start)
+        new_ids.clear()
+
+    event.listen(session, "before_flush", before_flush)
+    if seal:
+        event.listen(session, "after_flush", after_flush)
+        event.listen(session, "before_commit", before_commit)
+
+
 def is_lock_timeout(exc: BaseException) -> bool:
     """A database error that means another writer held the store too long."""
     if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
@@ -248,16 +293,26 @@ def create_private_file(path: Path, *, make_folder: bool = True) -> bool:
 
 
 def check_sqlite_file(path: Path) -> None:
-    """StoreUnavailable unless PATH is missing, empty or a SQLite file."""
+    """StoreUnavailable unless PATH is missing, empty or a SQLite file. Only
+    a regular file is opened (a FIFO would never answer; a device is never
+    a store, and its mode is never changed)."""
     try:
-        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        found = os.stat(path)
     except FileNotFoundError:
         return
+    except PermissionError as exc:  # a team's folder, outside its group
+        raise StoreUnavailable(f"cannot use '{path}' as a store: {exc.strerror}",
+                               hint="A team store: ask its admin to add your login to the "
+                                    "store's group.") from None
     except OSError as exc:  # a name too long, a file used as a folder...
         raise StoreUnavailable(f"cannot use '{path}' as a store: {exc.strerror}",
                                hint="Pass --db a file path or a database URL.") from None
-    if is_dir:
+    if stat.S_ISDIR(found.st_mode):
         raise StoreUnavailable(f"'{path}' is a directory, not a send-cli database",
+                               hint="Pass --db a file path or a database URL.")
+    if not stat.S_ISREG(found.st_mode):
+        raise StoreUnavailable(f"'{path}' is not a regular file, so not a send-cli "
+                               "database (a device, a pipe or a socket)",
                                hint="Pass --db a file path or a database URL.")
     try:
         with open(path, "rb") as fh:
@@ -266,10 +321,17 @@ def check_sqlite_file(path: Path) -> None:
         return
     except OSError as exc:
         raise StoreUnavailable(f"cannot read the store '{path}': {exc.strerror}",
-                               hint="Check the file's permissions, or pass --db.") from None
+                               hint="Check the file's permissions (a team store: are you "
+                                    "in its group?), or pass --db.") from None
     if head and head != SQLITE_MAGIC:
         raise StoreUnavailable(f"'{path}' is not a send-cli database (not a SQLite file)",
                                hint="Check --db / SEND_CLI_DB.")
+
+
+def no_store(where: str) -> StoreUnavailable:
+    """The refusal of every command but init and demo on a missing store."""
+    return StoreUnavailable(f"no send-cli store at {where}; run send-cli init",
+                            hint="Check --db / SEND_CLI_DB if the store is elsewhere.")
 
 
 def stored_revision(conn: Any) -> tuple[str | None, bool]:
@@ -285,19 +347,20 @@ def stored_revision(conn: Any) -> tuple[str | None, bool]:
 
 def open_store(settings: Settings, *, upgrade: bool = True,
                allow_behind: bool = False, create: bool = True) -> Store:
-    """Open the store at settings.db, creating or upgrading it as needed.
-    With upgrade=False nothing is created or changed: a missing store, or
-    one behind the latest schema (unless ALLOW_BEHIND), is refused. With
-    create=False (the commands that only read) a missing store named by
-    --db is refused rather than made empty, so a mistyped path in a crontab
-    alerts instead of reporting that nothing is late. The default store is
-    made on first use by any command, its folder too.
+    """Open the store at settings.db, upgrading it as needed. Only with
+    CREATE (init and demo) is a missing store made: any other command on a
+    missing SQLite file (the default path too), an empty file or an empty
+    PostgreSQL database is refused and nothing is made, so a mistyped path
+    in a crontab alerts instead of reporting that nothing is late. With
+    upgrade=False nothing is created or changed: a store behind the latest
+    schema (unless ALLOW_BEHIND) is refused.
 
     Raises StoreUnavailable (exit 3) for a store this program cannot use."""
     if STORE_CACHE is not None and settings.db in STORE_CACHE:
         return STORE_CACHE[settings.db]
     url, path = to_url(settings.db)
     created = False
+    make = create and upgrade
     if path is None and url.startswith("sqlite"):
         raise StoreUnavailable(
             f"--db '{settings.db}' names no file: an in-memory store would lose every change",
@@ -305,10 +368,8 @@ def open_store(settings: Settings, *, upgrade: bool = True,
     if path is not None:
         check_sqlite_file(path)
         if not path.exists():
-            if not upgrade or not (create or settings.default_db):
-                raise StoreUnavailable(
-                    f"there is no store at '{path}'",
-                    hint="Check --db / SEND_CLI_DB, or run 'send-cli init' to create it.")
+            if not make:
+                raise no_store(str(path))
             if not settings.default_db and not path.parent.is_dir():
                 raise StoreUnavailable(
                     f"cannot create the store at '{path}': the folder '{path.parent}' "
@@ -320,7 +381,9 @@ def open_store(settings: Settings, *, upgrade: bool = True,
                     f"cannot create the store at '{path}': {exc.strerror}",
                     hint="Check the folder exists and is writable, or pass --db.",
                 ) from None
-        elif upgrade and path.stat().st_size == 0:
+        elif path.stat().st_size == 0:
+            if not make:
+                raise no_store(str(path))
             # an empty file (`touch send.db`) becomes the store: owner only
             with contextlib.suppress(OSError):
                 os.chmod(path, 0o600)
@@ -334,6 +397,8 @@ def open_store(settings: Settings, *, upgrade: bool = True,
     store = Store(url=url, engine=engine, path=path, created=created)
     try:
         rev = _usable_revision(store, settings.db)
+        if rev is None and not make:
+            raise no_store(describe(settings.db))
         if rev != HEAD and not (allow_behind and not upgrade):
             if not upgrade:
                 raise StoreUnavailable(
@@ -361,8 +426,11 @@ def open_store(settings: Settings, *, upgrade: bool = True,
 def _record_upgrade(store: Store, settings: Settings, rev: str) -> None:
     from send_cli.store.audit import record
 
+    # --as is not checked yet (the officers are in the store being upgraded):
+    # the login, which is, stands for the officer
     with store.write() as session:
-        record(session, officer=settings.officer, now=settings.now, action="store.upgrade",
+        store.login = store.login_for(session)
+        record(session, officer=store.login, now=settings.now, action="store.upgrade",
                entity="store", before={"schema": rev}, after={"schema": HEAD})
 
 
@@ -397,7 +465,7 @@ def _unavailable(db: str, exc: BaseException) -> StoreUnavailable:
         return StoreUnavailable("the store is locked by another send-cli past the timeout; "
                                 "nothing was changed", hint="Try again in a moment.")
     # psycopg puts the password in some messages; never repeat it
-    text = text.replace(db, describe(db))
+    text = mask_secrets(text.replace(db, describe(db)))
     return StoreUnavailable(f"cannot open the store '{describe(db)}': {text}",
                             hint="Check --db / SEND_CLI_DB and that the server is reachable.")
 

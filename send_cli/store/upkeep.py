@@ -34,6 +34,7 @@ from send_cli.store.engine import (
     stored_revision,
     to_url,
 )
+from send_cli.store.sharing import apply_mode, file_mode_for
 
 BACKUP_PAGES_PER_STEP = 4096  # 16 MiB of 4 KiB pages: others write between steps
 COPY_BATCH = 5000
@@ -81,6 +82,7 @@ def history_rows(store: Store | None) -> list[dict[str, Any]]:
 class CheckResult:
     rows: list[dict[str, str]]
     damaged: bool
+    first_bad_entry: int | None = None  # the first audit entry whose seal is wrong
 
 
 def _sqlite_connect(path: Path) -> sqlite3.Connection:
@@ -130,9 +132,29 @@ def check_store(db: str) -> CheckResult:
             counts, bad_counts = _counts_row(lambda sql: con.execute(sql).fetchall(), "sqlite")
             rows.append({"check": "kpi_counts", "result": counts})
             damaged |= bad_counts
+            chain = _chain_row(con)
+            rows.append({"check": "audit_chain", "result": chain[0]})
+            first_bad = chain[1]
+            damaged |= first_bad is not None
     finally:
         con.close()
-    return CheckResult(rows, damaged)
+    return CheckResult(rows, damaged, first_bad if schema.startswith(f"{HEAD} ") else None)
+
+
+def _chain_row(con: sqlite3.Connection) -> tuple[str, int | None]:
+    """(text, first bad entry) for the seals of the audit trail."""
+    from send_cli.store.identity import chain_rows_sql, check_chain
+
+    try:
+        found = check_chain(con.execute(chain_rows_sql()))
+    except sqlite3.DatabaseError as exc:
+        return f"cannot be checked: {exc}", 0
+    if found.first_bad is not None:
+        return (f"entry {found.first_bad} was changed or deleted outside send-cli (or an "
+                "entry before it was deleted)", found.first_bad)
+    last = (found.last_seal or "")[:16]
+    return f"ok: {found.entries} entries sealed" + (f", last seal {last}" if last else ""), \
+        None
 
 
 def _counts_row(fetch: Callable[[str], list[Any]], dialect: str) -> tuple[str, bool]:
@@ -320,7 +342,8 @@ def backup(store: Store, dest: Path, *, force: bool, now: datetime,
         raise BadInput(f"cannot write in '{dest.parent}': {exc.strerror}") from None
     try:
         pages = sqlite_copy(source, tmp, progress=progress)
-        os.chmod(tmp, 0o600)
+        mode, gid = file_mode_for(source)  # a team store's backups are the group's
+        apply_mode(tmp, mode, gid)
         os.replace(tmp, dest)
     except BaseException:
         _remove_db_files(tmp)
@@ -394,6 +417,48 @@ def inspect_backup(src: Path) -> tuple[str, Newest]:
         raise StoreUnavailable(f"'{src}' cannot be read as a send-cli store ({exc})") from None
 
 
+def erased_refs(db: str) -> list[str]:
+    """The references of every case the store at DB records erasing (its
+    audit trail), oldest first: what a restore of an older backup re-applies."""
+    url, path = to_url(db)
+    if path is None or kind_of(path, what="the store") != "file" or path.stat().st_size == 0:
+        return []
+    try:
+        con = _sqlite_connect(path)
+        try:
+            rows = con.execute("SELECT DISTINCT case_ref FROM audit WHERE action = "
+                               "'case.erase' AND case_ref IS NOT NULL ORDER BY case_ref")
+            return [r[0] for r in rows]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+
+
+def clean_parts(target: Path) -> list[Path]:
+    """Remove the temporary files (.NAME.part-PID-N) that a send-cli killed
+    while backing up or restoring left beside TARGET; those of a process
+    still running are left alone."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for part in target.parent.glob(".*.part-*"):
+            pid = part.name.rsplit(".part-", 1)[1].split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+                _remove_db_files(part)
+                removed.append(part)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _kept_name(target: Path, now: datetime) -> Path:
     base = target.with_name(f"{target.name}.replaced-{now:%Y%m%dT%H%M%S}")
     kept, n = base, 1
@@ -428,6 +493,8 @@ def restore(db: str, src: Path, *, force: bool, now: datetime) -> dict[str, Any]
     store is kept beside it as <name>.replaced-YYYYMMDDTHHMMSS. Returns what
     was done; the caller opens (and so upgrades) the restored store."""
     url, target = to_url(db)
+    if target is not None:
+        clean_parts(target)
     if target is None:
         raise RuleViolation(f"'send-cli db restore' works on SQLite stores; "
                             f"'{describe(db)}' is a server database",
@@ -438,6 +505,7 @@ def restore(db: str, src: Path, *, force: bool, now: datetime) -> dict[str, Any]
         raise BadInput(f"'{src}' is the store itself; give a backup file")
     rev, theirs = inspect_backup(src)
     kept: Path | None = None
+    mode, gid = file_mode_for(target)
     if target_kind == "dir":
         raise StoreUnavailable(f"'{target}' is a directory, not a send-cli database")
     if target_kind == "file" and target.stat().st_size > 0:
@@ -462,6 +530,7 @@ def restore(db: str, src: Path, *, force: bool, now: datetime) -> dict[str, Any]
                     hint="Pass --force to restore anyway; the replaced store is kept "
                          "beside it.")
         kept = _keep_replaced(target, now)
+        apply_mode(kept, mode, gid)
     else:
         create_private_file(target)
     src_con = _sqlite_connect(src)
@@ -481,7 +550,7 @@ def restore(db: str, src: Path, *, force: bool, now: datetime) -> dict[str, Any]
     finally:
         dst_con.close()
         src_con.close()
-    os.chmod(target, 0o600)
+    apply_mode(target, mode, gid)
     if not check or check[0] != "ok":
         raise StoreUnavailable("the restored store failed its check; the replaced store is "
                                f"kept at '{kept}'")
@@ -583,6 +652,11 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
                         dst.execute(text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                             f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{table.name}\""))
+            if target.is_sqlite and not source.is_sqlite:
+                # a server keeps no seals: the copy's trail is sealed as it arrives
+                from send_cli.store.identity import RESEAL_FROM
+
+                dst.info[RESEAL_FROM] = 0
             record(dst, officer=actor, now=now, action="store.copy", entity="store",
                    entity_id=None, after={"from": source.where, "rows": sum(counts.values())})
         return counts

@@ -19,3 +19,9 @@ class AuditEntry(SQLModel, table=True):
     case_ref: str | None = Field(default=None, max_length=64, index=True)
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
+    # the login that acted: the operating-system user (SQLite) or the role
+    # that connected (PostgreSQL, written by a trigger); empty before 0006
+    login: str | None = Field(default=None, max_length=64)
+    # SQLite: SHA-256 over this entry and the seal before it (the chain
+    # 'db check' verifies); empty on PostgreSQL, where the table is append-only
+    seal: str | None = Field(default=None, max_length=64)

@@ -19,3 +19,7 @@ class Officer(SQLModel, table=True):
     active: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
     left_on: dt.date | None = None
     created_at: dt.datetime
+    # the login the officer runs send-cli as (team stores); admin: may manage
+    # officers, settings, erasure and restores
+    login: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    admin: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})

@@ -7,7 +7,8 @@ def test_add_and_list_officers(cli):
     cli.team()
     rows = cli.json("officer", "list")
     assert [r["code"] for r in rows] == ["AO1", "BS1", "CO1", "CO2", "LCO1", "SCO1"]
-    assert set(rows[0]) == {"code", "name", "email", "team", "role", "active"}
+    assert set(rows[0]) == {"code", "name", "email", "team", "role", "active", "away_from",
+                            "away_to", "cover"}
     assert all(r["active"] is True for r in rows)
 
 

@@ -126,6 +126,8 @@ def fill(conn: sa.Connection, n: int = 3) -> None:
             for col in table.columns:
                 if col.name in parents and parents[col.name]:
                     row[col.name] = parents[col.name][i % len(parents[col.name])]
+                elif col.name in parents and col.nullable:
+                    row[col.name] = None  # a table's own rows (officers.cover_id)
                 else:
                     row[col.name] = _value(col, i, table.name)
             rows.append(row)

@@ -358,6 +358,20 @@ def record_appeal(*, session: Session, case: Case, decision_sent: date,
                  "plan, a review decision or a cessation; record that milestone first.")
     found = session.execute(select(Appeal).where(
         Appeal.case_id == case.id, Appeal.decision_sent == decision_sent)).scalars().first()
+    opened = _opened_for_same_decision(session, case, decision_sent) if found is None else None
+    if opened is not None:
+        before = {"decision_sent": opened.decision_sent, "certificate": None,
+                  "registered": None}
+        opened.decision_sent = decision_sent
+        opened.certificate, opened.registered = certificate, registered
+        session.add(opened)
+        session.flush()
+        record(session, officer=actor, now=now, action="case.appeal", entity="appeal",
+               entity_id=opened.id, case_ref=case.ref, before=before,
+               after={"decision_sent": decision_sent, "certificate": certificate,
+                      "registered": registered, "corrected": True})
+        refresh_deadlines(session=session, case=case, today=today)
+        return opened, False
     if found is None:
         appeal = Appeal(case_id=case.id, decision_sent=decision_sent, certificate=certificate,
                         registered=registered, created_at=now)
@@ -393,6 +407,50 @@ def record_appeal(*, session: Session, case: Case, decision_sent: date,
            after={"certificate": found.certificate, "registered": found.registered})
     refresh_deadlines(session=session, case=case, today=today)
     return found, False
+
+
+def open_appeal(*, session: Session, case: Case, decision_sent: date, followup_id: int,
+                actor: str, now: datetime) -> date:
+    """The decision letter of a refusal went on DECISION_SENT (its outcome
+    email, follow-up FOLLOWUP_ID): open the family's appeal window, unless
+    one from that day is already recorded. Returns the window's last day
+    (run on by the Tribunal's rule 12)."""
+    found = session.execute(select(Appeal).where(
+        Appeal.case_id == case.id, Appeal.decision_sent == decision_sent)).scalars().first()
+    if found is None:
+        found = Appeal(case_id=case.id, decision_sent=decision_sent, followup_id=followup_id,
+                       created_at=now)
+        session.add(found)
+        session.flush()
+        record(session, officer=actor, now=now, action="case.appeal", entity="appeal",
+               entity_id=found.id, case_ref=case.ref,
+               after={"decision_sent": decision_sent, "certificate": None,
+                      "registered": None, "opened_by_followup": followup_id})
+        refresh_deadlines(session=session, case=case, today=now.date())
+    return appeal_window(session, found)[1]
+
+
+def _opened_for_same_decision(session: Session, case: Case,
+                              decision_sent: date) -> Appeal | None:
+    """A window opened by a refusal's outcome email for the decision that a
+    letter sent on DECISION_SENT answers (the same latest appealable
+    milestone), with nothing recorded on it yet: 'case appeal' corrects its
+    date rather than open a second window."""
+    ms = [m for m in _milestones(session, case) if any(
+        m.kind == k and (o is None or m.outcome == o) for k, o in APPEALABLE)]
+
+    def decided(day: date) -> Milestone | None:
+        before = [m for m in ms if m.on <= day]
+        return before[-1] if before else None
+
+    target = decided(decision_sent)
+    for appeal in session.execute(select(Appeal).where(
+            Appeal.case_id == case.id, Appeal.followup_id.is_not(None),
+            Appeal.certificate.is_(None), Appeal.registered.is_(None))
+            .order_by(Appeal.id)).scalars():
+        if target is not None and decided(appeal.decision_sent) is target:
+            return appeal
+    return None
 
 
 def appeal_window(session: Session, appeal: Appeal) -> tuple[date, date]:

@@ -86,7 +86,7 @@ def _export(ctx: typer.Context, what: str, fmt: str, output: Path | None) -> Non
         raise BadInput(f"--format '{fmt}' is not known for export; use csv or json")
     st = state(ctx)
     with st.store().read() as session:
-        keys, rows = exports.export_rows(session, what)
+        keys, rows = exports.export_rows(session, what, st.settings.today)
         emit(rows, keys, fmt=fmt, output=output)
 
 

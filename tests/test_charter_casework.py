@@ -38,9 +38,10 @@ def test_an_answered_call_owes_a_reply_on_the_fifth_working_day(team):
     assert followups(team, now="2026-12-24T11:00") == [
         (1, "reply", "2027-01-05", "CO1", "open", "")]
     # answered on the call: nothing is owed, and no call back either
-    contact(team, "C-1", "--channel", "phone", "--direction", "in", "--party", "carer",
-            "--summary", "confirmed the date", "--answered", "--resolved",
-            at="2026-12-24T11:30")
+    out = contact(team, "C-1", "--channel", "phone", "--direction", "in", "--party", "carer",
+                  "--summary", "confirmed the date", "--answered", "--resolved",
+                  at="2026-12-24T11:30")
+    assert out.stderr == "logged contact 2 on C-1; answered on the call, nothing owed\n"
     assert len(team.json("followup", "list", "--all", now="2026-12-24T12:00")) == 1
     # an unanswered call is still a message owed a call back the same day
     contact(team, "C-1", "--channel", "phone", "--direction", "in", "--party", "parent",

@@ -70,8 +70,8 @@ def contact_log(
             note += f"; follow-up {created.id}: {contacts.due_text(created.kind, created.due)}"
             if created.for_officer_id is not None:
                 note += f" ({contacts.held_text(session, created)})"
-        elif answered:
-            note += "; answered on the call, nothing owed" if resolved else ""
+        elif resolved:
+            note += "; answered on the call, nothing owed"
         if settled is not None:
             note += f"; settled follow-up {settled.id} ({settled.kind})"
         notes = done.notes

@@ -229,6 +229,14 @@ def test_officer_back_ends_the_absence_early(team):
         "error: officer 'CO1' is not away"
 
 
+def test_a_cover_cannot_leave_in_the_middle_of_the_absence(team):
+    team.ok("officer", "away", "CO1", "--from", "2026-12-07", "--to", "2026-12-11",
+            "--cover", "CO2", now="2026-12-04T09:00")
+    assert team.fails(1, "officer", "leave", "CO2", "--to", "AO1", now="2026-12-08T09:00") == \
+        "error: CO2 covers CO1's absence until 2026-12-11"
+    team.ok("officer", "leave", "CO2", "--to", "AO1", now="2026-12-14T09:00")
+
+
 def test_who_may_cover(team):
     args = ("officer", "away", "CO1", "--from", "2026-12-07", "--to", "2026-12-11")
     now = "2026-12-04T09:00"
@@ -372,3 +380,36 @@ def test_nightly_csvs_have_the_columns_of_their_commands(team, tmp_path):
         header = next(csv.reader(io.StringIO(printed)))
         with open(tmp_path / name, newline="", encoding="utf-8") as fh:
             assert next(csv.reader(fh)) == header, name
+
+
+# -- 10. corrections ------------------------------------------------------------------
+def test_a_milestone_recorded_in_error_is_withdrawn_or_corrected(team):
+    team.case("C-1", officer="CO1")  # received Mon 2 Nov 2026: 6 weeks to Mon 14 Dec
+    team.ok("case", "milestone", "C-1", "assessment-decision", "--on", "2026-11-20",
+            "--outcome", "agreed", now="2026-11-23T09:00")
+    team.ok("case", "milestone", "C-1", "issue-decision", "--on", "2026-11-23",
+            "--outcome", "agreed", now="2026-11-23T09:00")
+    # the earlier one cannot go while the later one stands on it
+    assert team.fails(1, "case", "milestone", "C-1", "assessment-decision", "--withdraw",
+                      "--reason", "wrong case", now="2026-11-23T10:00") == \
+        ("error: C-1: the issue-decision of 2026-11-23 was recorded after the "
+         "assessment-decision of 2026-11-20; withdraw it first (latest first)")
+    assert team.fails(2, "case", "milestone", "C-1", "issue-decision", "--withdraw",
+                      now="2026-11-23T10:00") == "error: --withdraw needs --reason TEXT"
+    out = team.ok("case", "milestone", "C-1", "issue-decision", "--withdraw", "--reason",
+                  "typed on the wrong case", now="2026-11-23T10:00")
+    assert out.stderr == "C-1: issue-decision of 2026-11-23 withdrawn; status assessing\n"
+    # corrected: the decision was on the 19th, refused; the 6-week clock is met
+    # on the 19th and the case is refused
+    team.ok("case", "milestone", "C-1", "assessment-decision", "--on", "2026-11-19",
+            "--outcome", "refused", "--correct", "--reason", "decided the day before",
+            now="2026-11-23T10:00")
+    show = team.json("case", "show", "C-1", now="2026-11-23T10:00")
+    assert show["case"]["status"] == "refused"
+    assert [(m["milestone"], m["on"], m["outcome"]) for m in show["milestones"]] == [
+        ("assessment-decision", "2026-11-19", "refused")]
+    clock = [c for c in show["clocks"] if c["milestone"] == "assessment-decision"][0]
+    assert (clock["due"], clock["met_on"]) == ("2026-12-14", "2026-11-19")
+    actions = [a["action"] for a in team.json("audit", "C-1", now="2026-11-23T10:00")]
+    assert actions.count("case.milestone.withdraw") == 2
+    team.ok("db", "check", now="2026-11-23T10:00")

@@ -183,6 +183,13 @@ def officer_leaves(*, session: Session, code: str, to: str, actor: str,
         raise BadInput(f"--to '{to}' is the officer who is leaving; name another officer")
     successor = get_officer(session, to, active=True)
     can_hold_casework(successor)
+    covering = session.execute(
+        select(Officer.code, Officer.away_to)
+        .where(Officer.cover_id == leaver.id, Officer.away_to >= now.date()).limit(1)).first()
+    if covering is not None:
+        raise RuleViolation(f"{code} covers {covering[0]}'s absence until {covering[1]}",
+                            hint=f"End it ('send-cli officer back {covering[0]}') or record "
+                                 "it again with another cover first.")
     moved_cases = dict(session.execute(
         select(Case.id, Case.ref).where(Case.officer_id == leaver.id,
                                         Case.status.in_(OPEN_STATUSES))).all())
@@ -212,6 +219,7 @@ def officer_leaves(*, session: Session, code: str, to: str, actor: str,
                         .values(officer_id=successor.id))
     leaver.active = False
     leaver.left_on = now.date()
+    leaver.away_from = leaver.away_to = leaver.cover_id = None
     session.add(leaver)
 
     touched = (set(moved_cases) | {f[1] for f in moved_followups}

@@ -234,6 +234,45 @@ def record_milestone(*, session: Session, case: Case, kind: str, on: date,
     return milestone
 
 
+def withdraw_milestone(*, session: Session, case: Case, kind: str, reason: str, actor: str,
+                       now: datetime) -> Milestone:
+    """Withdraw the latest KIND milestone of CASE, recorded in error. Never
+    silently: the audit entry keeps it whole with the REASON. Refused while
+    a later milestone stands on it (withdraw that first); the case's status
+    and statutory clocks (and so the KPI counts) are worked out again."""
+    _not_closed(case)
+    if kind not in rules.MILESTONES:
+        raise BadInput(f"milestone '{kind}' is not known; use one of: "
+                       f"{', '.join(rules.MILESTONES)}")
+    if not reason.strip():
+        raise BadInput("--reason is empty; say why it is withdrawn")
+    recorded = _milestones(session, case)
+    mine = [m for m in recorded if m.kind == kind]
+    if not mine:
+        raise RuleViolation(f"{case.ref} has no {kind} recorded")
+    target = mine[-1]
+    later = recorded[recorded.index(target) + 1:]
+    if later:
+        raise RuleViolation(
+            f"{case.ref}: the {later[-1].kind} of {later[-1].on} was recorded after the {kind} "
+            f"of {target.on}; withdraw it first (latest first)")
+    before = {"milestone": kind, "on": target.on, "outcome": target.outcome,
+              "status": case.status}
+    session.delete(target)
+    session.flush()
+    status = "requested"
+    for m in recorded[:-1]:
+        status = rules.status_after(m.kind, m.outcome, status)
+    case.status = status
+    session.add(case)
+    session.flush()
+    record(session, officer=actor, now=now, action="case.milestone.withdraw",
+           entity="milestone", entity_id=target.id, case_ref=case.ref, before=before,
+           after={"withdrawn": True, "reason": reason, "status": status})
+    refresh_deadlines(session=session, case=case, today=now.date())
+    return target
+
+
 # -- advice -----------------------------------------------------------------
 def record_advice(*, session: Session, case: Case, source: str, requested: date,
                   received: date | None, actor: str,

@@ -376,7 +376,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Working days: England's bank holidays (with substitute days) and the council's own "
         "closure days."),
     "officer": ("officer",
-        "The casework team: add officers, list them, move work when one leaves."),
+        "The casework team: add officers, list them, cover an absence, move work when one "
+        "leaves."),
     "case": ("case", "Cases: register a request for an EHC needs assessment and follow it."),
     "setting": ("case",
         "The council's settings, such as how often the plans of under-fives are reviewed."),

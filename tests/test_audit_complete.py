@@ -108,6 +108,11 @@ WRITES: dict[str, Recipe] = {
     "officer set": plain("officer", "set", "CO2", "--login", "akhan", "--admin"),
     "db share": plain("db", "share"),
     "db compact": plain("db", "compact"),
+    "officer away": plain("officer", "away", "CO1", "--from", "2026-11-30", "--to",
+                          "2026-12-04", "--cover", "CO2"),
+    "officer back": lambda cli, tmp: (
+        cli.ok("officer", "away", "CO1", "--from", "2026-11-24", "--to", "2026-11-27",
+               "--cover", "CO2", now=WHEN) and ["officer", "back", "CO1"], WHEN, None),
     "case add": plain("case", "add", "--ref", "A-1", "--name", "Ann Lee", "--dob",
                       "2016-01-01", "--officer", "CO1", "--received", "2026-11-02"),
     "case assign": plain("case", "assign", "C-1", "CO2"),

@@ -8,7 +8,7 @@ def test_add_and_list_officers(cli):
     rows = cli.json("officer", "list")
     assert [r["code"] for r in rows] == ["AO1", "BS1", "CO1", "CO2", "LCO1", "SCO1"]
     assert set(rows[0]) == {"code", "name", "email", "team", "role", "active", "login",
-                            "admin"}
+                            "admin", "away_from", "away_to", "cover"}
     assert all(r["active"] is True for r in rows)
 
 

@@ -137,10 +137,10 @@ def test_what_settles_what(team):
 def test_the_settling_rules_as_data():
     from send_cli.rules.followups import owed_to, party_group, same_party, settles
 
-    assert settles("phone", "out") == ("callback", "outcome-call")
+    assert settles("phone", "out") == ("callback", "outcome-call", "discussion")
     assert settles("email", "out") == ("reply", "outcome-email")
     assert settles("letter", "out") == ("reply",)
-    assert settles("voicemail", "out") == () and settles("meeting", "out") == ()
+    assert settles("voicemail", "out") == () and settles("meeting", "out") == ("discussion",)
     assert settles("phone", "in") == ()
     assert same_party("carer") == ("parent", "carer", "young-person")
     assert same_party("school") == ("school",) and party_group("professional") == "professional"

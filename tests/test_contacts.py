@@ -29,7 +29,7 @@ def test_a_day_of_casework_over_christmas(team):
     assert [(r["followup_id"], r["working_days_overdue"]) for r in over] == [(1, 3), (3, 3)]
     assert over[0] == {"followup_id": 1, "case_ref": "C-1", "child": "Sam Jones",
                        "kind": "callback", "due": "2026-12-29", "working_days_overdue": 3,
-                       "officer": "CO1", "team": "early-years-primary"}
+                       "officer": "CO1", "team": "early-years-primary", "for": ""}
     # calling the family back settles the oldest open call back only
     log(team, "--channel", "phone", "--direction", "out", "--party", "parent",
         "--summary", "called back", at="2027-01-04T09:30")
@@ -67,8 +67,8 @@ def test_overdue_filters_and_exit_code(team):
     assert team.fails(1, "overdue", "--officer", "ZZ") == "error: no officer 'ZZ'"
     csv_out = team.ok("overdue", "--format", "csv").stdout.splitlines()
     assert csv_out[0] == ("followup_id,case_ref,child,kind,due,working_days_overdue,officer,"
-                          "team")
-    assert csv_out[1] == "1,C-2,Sam Jones,reply,2026-11-09,10,CO2,secondary-post16"
+                          "team,for")
+    assert csv_out[1] == "1,C-2,Sam Jones,reply,2026-11-09,10,CO2,secondary-post16,"
 
 
 def test_contact_refusals_write_nothing(team, store_path):

@@ -7,7 +7,7 @@ import pytest
 
 ESCALATION_KEYS = ["case_ref", "child", "level", "owner_role", "owner", "since",
                    "working_days_overdue", "reason", "followup_id", "kind", "due", "officer",
-                   "team"]
+                   "team", "for"]
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_a_month_of_unanswered_email_over_new_year(office):
                    "working_days_overdue": 5,
                    "reason": "reply due 2026-12-21 unanswered",
                    "followup_id": fid, "kind": "reply", "due": "2026-12-21", "officer": "CO1",
-                   "team": "early-years-primary"}
+                   "team": "early-years-primary", "for": ""}
     assert list(row) == ESCALATION_KEYS
     assert office("escalations", "--exit-code", now="2026-12-30").exit_code == 4
     # New Year's Day and the weekend do not count: still business support on Mon 4 Jan
@@ -103,7 +103,7 @@ def test_escalate_records_a_reply_owed_at_that_step(office):
                    "since": "2026-12-22", "working_days_overdue": 0,
                    "reason": "no reply to two emails", "followup_id": fid,
                    "kind": "escalation-reply", "due": "2026-12-31", "officer": "CO1",
-                   "team": "early-years-primary"}
+                   "team": "early-years-primary", "for": ""}
     [row] = esc(office, "2027-01-07")  # 4, 5, 6, 7 Jan: 4 working days late
     assert (row["level"], row["since"], row["working_days_overdue"]) == (3, "2026-12-22", 4)
     [row] = esc(office, "2027-01-08")  # 5 late: climbs to the lead
@@ -146,7 +146,7 @@ def test_owner_prefers_the_named_officers_team_and_active_officers(office):
               now="2027-01-04T10:00")
     rows = esc(office, "2027-01-04")
     assert [(r["case_ref"], r["level"], r["owner"]) for r in rows] == \
-        [("C-1", 4, None), ("C-1", 3, "SCO1"), ("C-2", 3, "SCO1")]
+        [("C-1", 4, "no lead officer"), ("C-1", 3, "SCO1"), ("C-2", 3, "SCO1")]
 
 
 def test_highest_step_first_and_filters(office):
@@ -221,4 +221,4 @@ def test_the_step_above_is_never_the_named_officer(team):
         (3, "senior-casework-officer", "SCO1", "SCO2")
     team.ok("officer", "leave", "SCO2", "--to", "SCO1")
     [row] = esc(team, "2027-01-07")
-    assert (row["officer"], row["owner"]) == ("SCO1", None)
+    assert (row["officer"], row["owner"]) == ("SCO1", "no senior officer")

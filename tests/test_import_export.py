@@ -82,7 +82,7 @@ def test_export_contacts_and_followups_keys(team):
                                                              ("reply", "open")]
     assert list(followups[0]) == list(team.json("followup", "list", "--all")[0])
     assert team.ok("export", "followups").stdout.splitlines()[0] == \
-        "id,case_ref,kind,due,officer,status,done_at"
+        "id,case_ref,kind,due,officer,status,done_at,for"
 
 
 def test_export_decisions_header(team):

@@ -126,6 +126,8 @@ def fill(conn: sa.Connection, n: int = 3) -> None:
             for col in table.columns:
                 if col.name in parents and parents[col.name]:
                     row[col.name] = parents[col.name][i % len(parents[col.name])]
+                elif col.name in parents and col.nullable:
+                    row[col.name] = None  # a table's own rows (officers.cover_id)
                 else:
                     row[col.name] = _value(col, i, table.name)
             rows.append(row)
@@ -257,3 +259,40 @@ def test_without_the_runner_foreign_keys_break_the_copy(tmp_path: Path,
         with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"), conn.begin():
             command.upgrade(store_config(conn), "9999")
     store.dispose()
+
+
+def test_0007_recounts_followups_by_the_london_day(store: Store) -> None:
+    """A store at 0005 counted a reply done at 00:30 BST the day after it was
+    due as kept (the UTC day); upgrading to 0007 recounts it as missed, keeps
+    the one done at 23:30 BST on its day as kept, and the triggers go on
+    counting by the London day."""
+    run_migrations(store, "0005")
+    rows = [  # (due, done_at in UTC)
+        (date(2027, 7, 12), datetime(2027, 7, 12, 23, 30, tzinfo=UTC)),  # 00:30 BST 13 Jul
+        (date(2027, 7, 13), datetime(2027, 7, 13, 22, 30, tzinfo=UTC)),  # 23:30 BST 13 Jul
+    ]
+    with store.engine.connect() as conn, conn.begin():
+        fill(conn, n=1)
+        case_id, officer_id = conn.execute(sa.text(
+            "SELECT id, officer_id FROM cases")).one()
+        for due, done in rows:
+            conn.execute(sa.text(
+                "INSERT INTO followups (case_id, kind, due, officer_id, level, done_at, "
+                "created_at) VALUES (:c, 'reply', :due, :o, 1, :done, :done)"),
+                {"c": case_id, "due": due, "o": officer_id, "done": done})
+
+    def kept() -> dict[str, int]:
+        with store.engine.connect() as conn:
+            found = {str(d): int(ok) for d, ok in conn.execute(sa.text(
+                "SELECT day, ok FROM kpi_days WHERE metric = 'followups' "
+                "AND day IN ('2027-07-12', '2027-07-13')"))}
+            conn.rollback()
+        return found
+
+    assert kept() == {"2027-07-12": 1, "2027-07-13": 1}  # the UTC day
+    run_migrations(store)
+    assert kept() == {"2027-07-12": 0, "2027-07-13": 1}
+    with store.engine.connect() as conn, conn.begin():  # and the trigger
+        conn.execute(sa.text("UPDATE followups SET done_at = :t WHERE due = '2027-07-13'"),
+                     {"t": datetime(2027, 7, 13, 23, 30, tzinfo=UTC)})  # 00:30 BST 14 Jul
+    assert kept() == {"2027-07-12": 0, "2027-07-13": 0}

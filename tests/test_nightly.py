@@ -53,7 +53,7 @@ def test_the_bundle(office, tmp_path):
     assert list(escalations[0]) == list(office.json("escalations", now=NIGHT)[0])
     deadlines = read_csv(out / "deadlines.csv")
     assert list(deadlines[0]) == ["case_ref", "child", "milestone", "due", "days_left",
-                                  "officer", "exception"]
+                                  "officer", "exception", "source", "note"]
     assert [(r["case_ref"], r["milestone"], r["due"], r["days_left"]) for r in deadlines] == [
         ("C-1", "assessment-decision", "2026-12-14", "-24"),
         ("C-2", "assessment-decision", "2027-01-11", "4")]
@@ -100,7 +100,7 @@ def test_nothing_overdue_exits_0_and_verbose_says_what_it_wrote(office, tmp_path
                              "0 deadlines missed, 1 due within 30 days\n")
     assert read_csv(out / "overdue.csv") == []
     assert (out / "overdue.csv").read_text() == \
-        "followup_id,case_ref,child,kind,due,working_days_overdue,officer,team\n"
+        "followup_id,case_ref,child,kind,due,working_days_overdue,officer,team,for\n"
 
 
 def test_a_second_run_replaces_the_files_whole(office, tmp_path):

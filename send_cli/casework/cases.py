@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from send_cli.casework.fields import NAME_MAX, REASON_MAX, SETTING_MAX, check_text
-from send_cli.casework.officers import get_officer
+from send_cli.casework.officers import can_hold_casework, get_officer
 from send_cli.errors import BadInput, Conflict, NotFound, RuleViolation
 from send_cli.rules.people import MAX_AGE, REQUESTED_BY, age_on
 from send_cli.store.audit import record, snapshot
@@ -117,10 +117,15 @@ def add_case(*, session: Session, ref: str | None, name: str, dob: date, officer
 
 
 def assign_case(*, session: Session, ref: str, officer: str, actor: str,
-                now: datetime) -> tuple[Case, int]:
-    """Give the case, and its open follow-ups, to OFFICER."""
+                now: datetime) -> tuple[Case, int, int]:
+    """Give the case, its open follow-ups and its panel referrals still to be
+    presented to OFFICER. Returns (case, follow-ups moved, referrals moved)."""
+    from send_cli.casework.meetings import has_started
+    from send_cli.store.models import Decision, Meeting, Panel, Referral
+
     case = open_case(session, ref)
     new = get_officer(session, officer, active=True)
+    can_hold_casework(new)
     old = session.get(Officer, case.officer_id)
     if old is not None and old.id == new.id:
         raise RuleViolation(f"case '{ref}' is already with '{officer}'")
@@ -130,11 +135,30 @@ def assign_case(*, session: Session, ref: str, officer: str, actor: str,
         update(Followup).where(Followup.case_id == case.id, Followup.done_at.is_(None),
                                Followup.officer_id == (old.id if old else -1))
         .values(officer_id=new.id)).rowcount
+    pending = session.execute(
+        select(Referral, Panel.code, Meeting)
+        .join(Meeting, Meeting.id == Referral.meeting_id)
+        .join(Panel, Panel.id == Meeting.panel_id)
+        .outerjoin(Decision, Decision.referral_id == Referral.id)
+        .where(Referral.case_id == case.id, Decision.id.is_(None),
+               Referral.officer_id != new.id)
+        .order_by(Referral.id)).all()
+    referrals = []
+    for referral, panel, meeting in pending:
+        if has_started(meeting, now):
+            continue
+        presenter = session.get(Officer, referral.officer_id)
+        referrals.append({"id": referral.id, "panel": panel, "meeting": meeting.date,
+                          "request": referral.request,
+                          "officer": presenter.code if presenter else None})
+        referral.officer_id = new.id
+        session.add(referral)
     record(session, officer=actor, now=now, action="case.assign", entity="case", entity_id=ref,
-           case_ref=ref, before={"officer": old.code if old else None},
-           after={"officer": officer, "followups_moved": moved})
-    return case, moved
-
+           case_ref=ref, before={"officer": old.code if old else None,
+                                 "open_referrals": referrals},
+           after={"officer": officer, "followups_moved": moved,
+                  "open_referrals": [{**r, "officer": officer} for r in referrals]})
+    return case, moved, len(referrals)
 
 def close_case(*, session: Session, ref: str, reason: str, actor: str, now: datetime) -> Case:
     check_text(reason, what="reason", max_len=REASON_MAX, lines=True)

@@ -47,6 +47,7 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
     """Record what the panel decided on a case at a meeting, with its reasons
     and chair, and create what the decision promises the family."""
     from send_cli.casework.cases import get_case
+    from send_cli.casework.officers import promise_owner
 
     if outcome not in rules.OUTCOMES:
         raise BadInput(f"--outcome '{outcome}' is not known; use one of: "
@@ -120,18 +121,22 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
     # "to communicate the outcomes", then an email)
     call = rules.outcome_call_due(meeting.date, panel.outcome_days,
                                   panel.outcome_working_days, cal)
+    # made today on the named officer's case: owed by their cover while away
+    owner, held_for = promise_owner(session, case.officer_id, now.date())
     followups = [Followup(
-        case_id=case.id, kind="outcome-call", due=call, officer_id=case.officer_id,
-        reason=f"tell the family by phone: {where} {told}", decision_id=decision.id,
-        created_at=now)]
+        case_id=case.id, kind="outcome-call", due=call, officer_id=owner,
+        for_officer_id=held_for, reason=f"tell the family by phone: {where} {told}",
+        decision_id=decision.id, created_at=now)]
     if panel.outcome_email:
         followups.append(Followup(
             case_id=case.id, kind="outcome-email", due=rules.outcome_email_due(call, cal),
-            officer_id=case.officer_id, reason=f"email the outcome: {where} {told}",
-            decision_id=decision.id, created_at=now))
+            officer_id=owner, for_officer_id=held_for,
+            reason=f"email the outcome: {where} {told}", decision_id=decision.id,
+            created_at=now))
     if revisit_by is not None:
         followups.append(Followup(
-            case_id=case.id, kind="revisit", due=revisit_by, officer_id=case.officer_id,
+            case_id=case.id, kind="revisit", due=revisit_by, officer_id=owner,
+            for_officer_id=held_for,
             reason=f"deferred by {where} ({referral.request}): back to the panel by "
                    f"{revisit_by}", decision_id=decision.id, created_at=now))
     session.add_all(followups)

@@ -4,6 +4,7 @@ with the keys of each (an exported case file imports again)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -19,11 +20,12 @@ CONTACT_EXPORT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", 
                        "officer")
 DECISION_EXPORT_KEYS = ("case_ref", "panel", "meeting", "request", "outcome", "reason",
                         "revisit_by", "chair")
-FOLLOWUP_EXPORT_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at")
+FOLLOWUP_EXPORT_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at", "for")
 EXPORTS = ("cases", "contacts", "decisions", "followups")
 
 
-def export_rows(session: Session, what: str) -> tuple[Sequence[str], Iterator[dict[str, Any]]]:
+def export_rows(session: Session, what: str,
+                today: date) -> tuple[Sequence[str], Iterator[dict[str, Any]]]:
     """The public keys and the streamed rows of one export."""
     if what == "cases":
         return CASE_EXPORT_KEYS, case_reports.case_rows(session)
@@ -32,5 +34,6 @@ def export_rows(session: Session, what: str) -> tuple[Sequence[str], Iterator[di
     if what == "decisions":
         return DECISION_EXPORT_KEYS, decisions.decision_rows(session)
     if what == "followups":
-        return FOLLOWUP_EXPORT_KEYS, case_reports.followup_rows(session, include_done=True)
+        return FOLLOWUP_EXPORT_KEYS, case_reports.followup_rows(session, today=today,
+                                                                 include_done=True)
     raise BadInput(f"export '{what}' is not known; use one of: {', '.join(EXPORTS)}")

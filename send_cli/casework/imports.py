@@ -46,7 +46,9 @@ IMPORT_STATUS = "requested"
 CASE_COLUMNS = ("ref", "name", "dob", "officer_id", "received", "requested_by", "setting",
                 "status", "created_at")
 OFFICER_REQUIRED = ("code", "name", "email", "team", "role")
-OFFICER_OPTIONAL = ("active", "login", "admin")  # as `officer list --format csv` writes it
+# as `officer list --format csv` writes them; an absence is not imported (it
+# is recorded with 'officer away' in the store it applies to)
+OFFICER_OPTIONAL = ("active", "login", "admin", "away_from", "away_to", "cover")
 
 
 Progress = Callable[[int], None]

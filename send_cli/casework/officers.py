@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -14,7 +14,8 @@ from sqlmodel import Session
 from send_cli.casework.fields import EMAIL_MAX, NAME_MAX, check_text
 from send_cli.errors import BadInput, Conflict, NotFound, RuleViolation
 from send_cli.rules.cases import OPEN_STATUSES
-from send_cli.rules.people import ROLES, TEAMS
+from send_cli.rules.followups import away_on
+from send_cli.rules.people import CASEWORK_ROLES, COVER_ROLES, ROLES, TEAMS
 from send_cli.store.audit import record, snapshot
 from send_cli.store.models import Case, Followup, Officer
 
@@ -70,6 +71,91 @@ def add_officer(*, session: Session, code: str, name: str, email: str, team: str
     record(session, officer=actor, now=now, action="officer.add", entity="officer",
            entity_id=code, after=snapshot(officer, OFFICER_FIELDS))
     return officer
+
+
+def can_hold_casework(officer: Officer) -> None:
+    """Refuse an officer whose role cannot hold a family's casework."""
+    if officer.role not in CASEWORK_ROLES:
+        raise RuleViolation(f"{officer.code} is {officer.role} and cannot hold casework; give "
+                            f"an officer who is: {', '.join(CASEWORK_ROLES)}")
+
+
+def promise_owner(session: Session, officer_id: int, day: date) -> tuple[int, int | None]:
+    """Who owes a promise made on DAY on a case of OFFICER_ID, and for whom:
+    (the officer, None), or (their cover, the officer) while they are away
+    (the charter's out-of-office redirect to an alternative contact)."""
+    officer = session.get(Officer, officer_id)
+    if (officer is not None and officer.cover_id is not None
+            and away_on(day, officer.away_from, officer.away_to)):
+        return officer.cover_id, officer.id
+    return officer_id, None
+
+
+def officer_away(*, session: Session, code: str, start: date, end: date, cover: str,
+                 actor: str, now: datetime) -> Officer:
+    """CODE is away START..END (both days included); COVER, an active casework
+    or assessment officer not away then, owns the promises made on CODE's
+    cases in that time and holds CODE's follow-ups that fall due in it."""
+    today = now.date()
+    officer = get_officer(session, code, active=True)
+    if start > end:
+        raise BadInput(f"--from {start} is after --to {end}")
+    if end < today:
+        raise BadInput(f"--to {end} is in the past; an absence is recorded before or while "
+                       "it happens")
+    if cover == code:
+        raise BadInput(f"--cover '{cover}' is the officer who is away; name another officer")
+    if officer.away_to is not None and officer.away_to >= today:
+        raise Conflict(f"officer '{code}' is already recorded away from {officer.away_from} "
+                       f"to {officer.away_to}",
+                       hint=f"End it first with 'send-cli officer back {code}'.")
+    standin = get_officer(session, cover, active=True)
+    if standin.role not in COVER_ROLES:
+        raise RuleViolation(f"{cover} is {standin.role} and cannot cover casework; the cover "
+                            f"is an active {' or '.join(COVER_ROLES)}")
+    if (standin.away_from is not None and standin.away_to is not None
+            and standin.away_from <= end and standin.away_to >= start):
+        raise RuleViolation(f"{cover} is away from {standin.away_from} to {standin.away_to} "
+                            "and cannot cover then")
+    covered = session.execute(
+        select(Officer.code, Officer.away_from, Officer.away_to)
+        .where(Officer.cover_id == officer.id, Officer.away_to >= start,
+               Officer.away_from <= end).limit(1)).first()
+    if covered is not None:
+        raise RuleViolation(f"{code} covers {covered[0]}'s absence from {covered[1]} to "
+                            f"{covered[2]}; end it or name another cover first")
+    before = {"away_from": officer.away_from, "away_to": officer.away_to}
+    officer.away_from, officer.away_to, officer.cover_id = start, end, standin.id
+    session.add(officer)
+    session.flush()
+    record(session, officer=actor, now=now, action="officer.away", entity="officer",
+           entity_id=code, before=before,
+           after={"away_from": start, "away_to": end, "cover": cover})
+    return officer
+
+
+def officer_back(*, session: Session, code: str, actor: str,
+                 now: datetime) -> tuple[str, int]:
+    """CODE's absence ends today (or, not begun, is called off): new promises
+    are theirs again, and so are their follow-ups. Returns (the cover, how
+    many open follow-ups promised in the absence stay with the cover)."""
+    officer = get_officer(session, code)
+    today = now.date()
+    if officer.away_to is None or officer.away_to < today or officer.cover_id is None:
+        raise RuleViolation(f"officer '{code}' is not away",
+                            hint="See 'send-cli officer list'.")
+    cover = session.get(Officer, officer.cover_id)
+    before = {"away_from": officer.away_from, "away_to": officer.away_to,
+              "cover": cover.code if cover else None}
+    officer.away_from = officer.away_to = officer.cover_id = None
+    session.add(officer)
+    kept = int(session.scalar(select(func.count(Followup.id)).where(
+        Followup.for_officer_id == officer.id, Followup.done_at.is_(None))) or 0)
+    record(session, officer=actor, now=now, action="officer.back", entity="officer",
+           entity_id=code, before=before,
+           after={"away_from": None, "away_to": None, "cover": None, "back_on": today,
+                  "followups_kept_by_cover": kept})
+    return (cover.code if cover else "?"), kept
 
 
 @dataclass
@@ -131,6 +217,14 @@ def officer_leaves(*, session: Session, code: str, to: str, actor: str,
     if to == code:
         raise BadInput(f"--to '{to}' is the officer who is leaving; name another officer")
     successor = get_officer(session, to, active=True)
+    can_hold_casework(successor)
+    covering = session.execute(
+        select(Officer.code, Officer.away_to)
+        .where(Officer.cover_id == leaver.id, Officer.away_to >= now.date()).limit(1)).first()
+    if covering is not None:
+        raise RuleViolation(f"{code} covers {covering[0]}'s absence until {covering[1]}",
+                            hint=f"End it ('send-cli officer back {covering[0]}') or record "
+                                 "it again with another cover first.")
     moved_cases = dict(session.execute(
         select(Case.id, Case.ref).where(Case.officer_id == leaver.id,
                                         Case.status.in_(OPEN_STATUSES))).all())
@@ -160,6 +254,7 @@ def officer_leaves(*, session: Session, code: str, to: str, actor: str,
                         .values(officer_id=successor.id))
     leaver.active = False
     leaver.left_on = now.date()
+    leaver.away_from = leaver.away_to = leaver.cover_id = None
     session.add(leaver)
 
     touched = (set(moved_cases) | {f[1] for f in moved_followups}
@@ -202,6 +297,16 @@ def officer_leaves(*, session: Session, code: str, to: str, actor: str,
     return done
 
 
-def officer_rows(session: Session) -> list[dict[str, object]]:
-    rows = session.execute(select(Officer).order_by(Officer.code)).scalars()
-    return [snapshot(o, OFFICER_FIELDS) for o in rows]
+def officer_rows(session: Session, today: date) -> list[dict[str, object]]:
+    """Every officer, with the absence recorded (until it is over) and its cover."""
+    officers = list(session.execute(select(Officer).order_by(Officer.code)).scalars())
+    codes = {o.id: o.code for o in officers}
+    out = []
+    for o in officers:
+        row = snapshot(o, OFFICER_FIELDS)
+        current = o.away_to is not None and o.away_to >= today
+        row["away_from"] = o.away_from if current else None
+        row["away_to"] = o.away_to if current else None
+        row["cover"] = codes.get(o.cover_id) if current and o.cover_id else None
+        out.append(row)
+    return out

@@ -245,6 +245,45 @@ def record_milestone(*, session: Session, case: Case, kind: str, on: date,
     return milestone
 
 
+def withdraw_milestone(*, session: Session, case: Case, kind: str, reason: str, actor: str,
+                       now: datetime) -> Milestone:
+    """Withdraw the latest KIND milestone of CASE, recorded in error. Never
+    silently: the audit entry keeps it whole with the REASON. Refused while
+    a later milestone stands on it (withdraw that first); the case's status
+    and statutory clocks (and so the KPI counts) are worked out again."""
+    _not_closed(case)
+    if kind not in rules.MILESTONES:
+        raise BadInput(f"milestone '{kind}' is not known; use one of: "
+                       f"{', '.join(rules.MILESTONES)}")
+    if not reason.strip():
+        raise BadInput("--reason is empty; say why it is withdrawn")
+    recorded = _milestones(session, case)
+    mine = [m for m in recorded if m.kind == kind]
+    if not mine:
+        raise RuleViolation(f"{case.ref} has no {kind} recorded")
+    target = mine[-1]
+    later = recorded[recorded.index(target) + 1:]
+    if later:
+        raise RuleViolation(
+            f"{case.ref}: the {later[-1].kind} of {later[-1].on} was recorded after the {kind} "
+            f"of {target.on}; withdraw it first (latest first)")
+    before = {"milestone": kind, "on": target.on, "outcome": target.outcome,
+              "status": case.status}
+    session.delete(target)
+    session.flush()
+    status = "requested"
+    for m in recorded[:-1]:
+        status = rules.status_after(m.kind, m.outcome, status)
+    case.status = status
+    session.add(case)
+    session.flush()
+    record(session, officer=actor, now=now, action="case.milestone.withdraw",
+           entity="milestone", entity_id=target.id, case_ref=case.ref, before=before,
+           after={"withdrawn": True, "reason": reason, "status": status})
+    refresh_deadlines(session=session, case=case, today=now.date())
+    return target
+
+
 # -- advice -----------------------------------------------------------------
 def record_advice(*, session: Session, case: Case, source: str, requested: date,
                   received: date | None, actor: str,
@@ -369,6 +408,20 @@ def record_appeal(*, session: Session, case: Case, decision_sent: date,
                  "plan, a review decision or a cessation; record that milestone first.")
     found = session.execute(select(Appeal).where(
         Appeal.case_id == case.id, Appeal.decision_sent == decision_sent)).scalars().first()
+    opened = _opened_for_same_decision(session, case, decision_sent) if found is None else None
+    if opened is not None:
+        before = {"decision_sent": opened.decision_sent, "certificate": None,
+                  "registered": None}
+        opened.decision_sent = decision_sent
+        opened.certificate, opened.registered = certificate, registered
+        session.add(opened)
+        session.flush()
+        record(session, officer=actor, now=now, action="case.appeal", entity="appeal",
+               entity_id=opened.id, case_ref=case.ref, before=before,
+               after={"decision_sent": decision_sent, "certificate": certificate,
+                      "registered": registered, "corrected": True})
+        refresh_deadlines(session=session, case=case, today=today)
+        return opened, False
     if found is None:
         appeal = Appeal(case_id=case.id, decision_sent=decision_sent, certificate=certificate,
                         registered=registered, created_at=now)
@@ -404,6 +457,50 @@ def record_appeal(*, session: Session, case: Case, decision_sent: date,
            after={"certificate": found.certificate, "registered": found.registered})
     refresh_deadlines(session=session, case=case, today=today)
     return found, False
+
+
+def open_appeal(*, session: Session, case: Case, decision_sent: date, followup_id: int,
+                actor: str, now: datetime) -> date:
+    """The decision letter of a refusal went on DECISION_SENT (its outcome
+    email, follow-up FOLLOWUP_ID): open the family's appeal window, unless
+    one from that day is already recorded. Returns the window's last day
+    (run on by the Tribunal's rule 12)."""
+    found = session.execute(select(Appeal).where(
+        Appeal.case_id == case.id, Appeal.decision_sent == decision_sent)).scalars().first()
+    if found is None:
+        found = Appeal(case_id=case.id, decision_sent=decision_sent, followup_id=followup_id,
+                       created_at=now)
+        session.add(found)
+        session.flush()
+        record(session, officer=actor, now=now, action="case.appeal", entity="appeal",
+               entity_id=found.id, case_ref=case.ref,
+               after={"decision_sent": decision_sent, "certificate": None,
+                      "registered": None, "opened_by_followup": followup_id})
+        refresh_deadlines(session=session, case=case, today=now.date())
+    return appeal_window(session, found)[1]
+
+
+def _opened_for_same_decision(session: Session, case: Case,
+                              decision_sent: date) -> Appeal | None:
+    """A window opened by a refusal's outcome email for the decision that a
+    letter sent on DECISION_SENT answers (the same latest appealable
+    milestone), with nothing recorded on it yet: 'case appeal' corrects its
+    date rather than open a second window."""
+    ms = [m for m in _milestones(session, case) if any(
+        m.kind == k and (o is None or m.outcome == o) for k, o in APPEALABLE)]
+
+    def decided(day: date) -> Milestone | None:
+        before = [m for m in ms if m.on <= day]
+        return before[-1] if before else None
+
+    target = decided(decision_sent)
+    for appeal in session.execute(select(Appeal).where(
+            Appeal.case_id == case.id, Appeal.followup_id.is_not(None),
+            Appeal.certificate.is_(None), Appeal.registered.is_(None))
+            .order_by(Appeal.id)).scalars():
+        if target is not None and decided(appeal.decision_sent) is target:
+            return appeal
+    return None
 
 
 def appeal_window(session: Session, appeal: Appeal) -> tuple[date, date]:

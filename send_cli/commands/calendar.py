@@ -23,6 +23,7 @@ def calendar_close(
     Promises already made keep their due dates; new ones count around the closure.
     A panel meeting on that day moves to the next working day with its agenda
     (refused when the panel already meets that day: merge or move it first).
+    Open follow-ups due that day move to the next working day too.
     Example: send-cli calendar close 2026-12-29 --reason "Christmas closure"
     """
     from send_cli.casework import calendar
@@ -39,7 +40,7 @@ def calendar_close(
                                      now=st.settings.now)
     store.forget_calendar()
     message(f"{when} ({when:%A}) is now a closure day: {reason}")
-    for line in done.moved:
+    for line in done.moved + done.followups:
         message(line)
     for note in done.notes:
         message(f"note: {note}")

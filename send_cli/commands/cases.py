@@ -150,7 +150,8 @@ def case_assign(
     ref: Annotated[str, typer.Argument(help="The case reference.")],
     officer: Annotated[str, typer.Argument(help="The new named officer's code.")],
 ) -> None:
-    """Give a case (and its open follow-ups) to another officer.
+    """Give a case, its open follow-ups and its panel referrals still to be
+    presented to another officer (one whose role can hold casework).
 
     Example: send-cli case assign EHC-2026-00001 CO2
     """
@@ -159,9 +160,10 @@ def case_assign(
 
     st = state(ctx)
     with st.store().write() as session:
-        _, moved = cases.assign_case(session=session, ref=ref, officer=officer,
-                                        actor=st.settings.officer, now=st.settings.now)
-    message(f"{ref} is now with {officer} ({moved} open follow-ups moved)")
+        _, moved, referrals = cases.assign_case(session=session, ref=ref, officer=officer,
+                                                actor=st.settings.officer, now=st.settings.now)
+    message(f"{ref} is now with {officer} ({moved} open follow-ups and {referrals} panel "
+            "referrals moved)")
 
 
 @app.command("close")

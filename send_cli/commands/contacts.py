@@ -27,15 +27,27 @@ def contact_log(
     summary: Annotated[str, typer.Option("--summary", help="What was said or asked.")],
     at: Annotated[str | None, typer.Option("--at", help="When, YYYY-MM-DDTHH:MM "
                                            "(default: now).")] = None,
+    settles: Annotated[int | None, typer.Option(
+        "--settles", metavar="ID", min=1, max=2_147_483_647,
+        help="The open follow-up of this case that this contact settles (default: the "
+             "oldest owed of its kind).")] = None,
+    answered: Annotated[bool, typer.Option(
+        "--answered", help="A phone call that came in and was answered live: no call "
+                           "back; a full answer is owed within 5 working days.")] = False,
+    resolved: Annotated[bool, typer.Option(
+        "--resolved", help="With --answered: the answer was given on the call; nothing "
+                           "is owed.")] = False,
 ) -> None:
     """Log a contact. An incoming email or letter is owed a reply within 5 working
     days; an incoming phone message or voicemail a call back the same working day
-    (the next if it came at or after 15:00). An outgoing call, email or letter
-    settles the oldest open follow-up of its kind owed to the same party (the
-    family counted as one) and already owed at --at.
+    (the next if it came at or after 15:00); a call answered live (--answered) a
+    full answer within 5 working days, or nothing if given on the call
+    (--resolved). An outgoing call, email or letter settles the follow-up named
+    by --settles, else the oldest open follow-up of its kind owed to the same
+    party (the family counted as one) and already owed at --at.
 
-    Example: send-cli contact log EHC-2026-00001 --channel voicemail --direction in
-    --party parent --summary "asks about the EP visit" --at 2026-12-24T15:20
+    Example: send-cli contact log EHC-2026-00001 --channel phone --direction out
+    --party parent --summary "told them the panel's outcome" --settles 42
     """
     from send_cli.casework import contacts
     from send_cli.render import message
@@ -45,17 +57,27 @@ def contact_log(
     choice(channel, CHANNELS, what="--channel")
     choice(direction, DIRECTIONS, what="--direction")
     choice(party, PARTIES, what="--party")
+    contacts.check_answered(channel, direction, answered, resolved)
     summary = text(summary, what="--summary", max_len=4000)
     when = a_datetime(at, what="--at") or st.settings.now
     store = st.store()
     with store.write() as session:
-        contact, created, settled = contacts.log_contact(
+        done = contacts.log_contact(
             session=session, cal=store.calendar(), case_ref=ref, channel=channel,
             direction=direction, party=party, summary=summary, at=when,
-            actor=st.settings.officer, now=st.settings.now)
-        note = f"logged contact {contact.id} on {ref}"
+            actor=st.settings.officer, now=st.settings.now, answered=answered,
+            resolved=resolved, settles=settles)
+        note = f"logged contact {done.contact.id} on {ref}"
+        created, settled = done.created, done.settled
         if created is not None:
             note += f"; follow-up {created.id}: {contacts.due_text(created.kind, created.due)}"
+            if created.for_officer_id is not None:
+                note += f" ({contacts.held_text(session, created)})"
+        elif resolved:
+            note += "; answered on the call, nothing owed"
         if settled is not None:
             note += f"; settled follow-up {settled.id} ({settled.kind})"
+        notes = done.notes
     message(note)
+    for line in notes:
+        message(line)

@@ -87,7 +87,7 @@ def _export(ctx: typer.Context, what: str, fmt: str | None, output: Path | None)
     fmt = check_format(fmt, output, EXPORT_FORMATS, default="csv")
     st = state(ctx)
     with st.store().read() as session:
-        keys, rows = exports.export_rows(session, what)
+        keys, rows = exports.export_rows(session, what, st.settings.today)
         emit(rows, keys, fmt=fmt, output=output, default="csv")
 
 

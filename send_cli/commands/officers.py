@@ -10,10 +10,12 @@ from send_cli.commands import completion
 from send_cli.commands.common import FormatOpt, OutputOpt, check_format, choice, state, text
 from send_cli.errors import BadInput
 
-app = typer.Typer(help="The casework team: add officers, list them, move work when one leaves.",
+app = typer.Typer(help="The casework team: add officers, list them, cover an absence, move "
+                  "work when one leaves.",
                   no_args_is_help=True)
 
-OFFICER_COLUMNS = ("code", "name", "email", "team", "role", "active", "login", "admin")
+OFFICER_COLUMNS = ("code", "name", "email", "team", "role", "active", "login", "admin",
+                   "away_from", "away_to", "cover")
 
 LoginOpt = Annotated[str | None, typer.Option(
     "--login", metavar="LOGIN", help="The officer's login: the operating-system user (a "
@@ -95,7 +97,8 @@ def officer_set(
 
 @app.command("list")
 def officer_list(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = None) -> None:
-    """List officers, those who left included (active = false).
+    """List officers, those who left included (active = false), with any
+    absence recorded (away_from, away_to) and the officer covering it.
 
     Example: send-cli officer list --format json
     """
@@ -105,7 +108,7 @@ def officer_list(ctx: typer.Context, fmt: FormatOpt = None, output: OutputOpt = 
     st = state(ctx)
     fmt = check_format(fmt, output)
     with st.store().read() as session:
-        rows = officers.officer_rows(session)
+        rows = officers.officer_rows(session, st.settings.today)
     emit(rows, OFFICER_COLUMNS, fmt=fmt, output=output, title="Officers", limit=None)
 
 
@@ -116,7 +119,8 @@ def officer_leave(
     to: Annotated[str, typer.Option("--to", help="The officer who takes over.")],
 ) -> None:
     """An officer leaves: every open case, open follow-up and panel referral
-    still to be presented moves to another.
+    still to be presented moves to another, whose role can hold casework
+    (not business support).
 
     The leaver is kept, inactive, for the history; the audit trail records
     what moved, case by case.
@@ -131,3 +135,63 @@ def officer_leave(
                                         actor=st.settings.officer, now=st.settings.now)
     message(f"{code} has left: {moved.cases} open cases, {moved.followups} open follow-ups "
             f"and {moved.referrals} panel referrals moved to {to}")
+
+
+@app.command("away")
+def officer_away(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The officer who will be away.")],
+    start: Annotated[str, typer.Option("--from", help="First day away, YYYY-MM-DD.",
+                                       metavar="DATE")],
+    end: Annotated[str, typer.Option("--to", help="Last day away, YYYY-MM-DD.",
+                                     metavar="DATE")],
+    cover: Annotated[str, typer.Option("--cover", help="The casework or assessment officer "
+                                       "who covers.", metavar="CODE")],
+) -> None:
+    """Record an absence and who covers it (the charter's out-of-office
+    redirect to an alternative contact).
+
+    While the officer is away, what is promised on their cases (call backs,
+    replies, outcome calls) is owed by the cover, and their own follow-ups that
+    fall due by the last day appear in the cover's lists with 'for' naming
+    them. The escalation ladder starts at the cover. Afterwards new promises
+    are theirs again; what the cover promised stays with the cover.
+    Example: send-cli officer away CO1 --from 2026-12-21 --to 2027-01-01 --cover CO2
+    """
+    from send_cli.casework import officers
+    from send_cli.render import message
+    from send_cli.settings import parse_date
+
+    st = state(ctx)
+    first = parse_date(start, what="--from")
+    last = parse_date(end, what="--to")
+    with st.store().write() as session:
+        officers.officer_away(session=session, code=code, start=first, end=last,
+                              cover=cover, actor=st.settings.officer, now=st.settings.now)
+    message(f"{code} is away from {first:%a %d %b %Y} to {last:%a %d %b %Y}; {cover} covers")
+
+
+@app.command("back")
+def officer_back(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The officer who is back.")],
+) -> None:
+    """End an absence today (or call off one not yet begun).
+
+    New promises on the officer's cases are theirs again, and so are their own
+    follow-ups; those the cover promised while they were away stay with the
+    cover.
+    Example: send-cli officer back CO1
+    """
+    from send_cli.casework import officers
+    from send_cli.render import message
+
+    st = state(ctx)
+    with st.store().write() as session:
+        cover, kept = officers.officer_back(session=session, code=code,
+                                            actor=st.settings.officer, now=st.settings.now)
+    note = f"{code} is back"
+    if kept:
+        note += (f"; {kept} open follow-up{'' if kept == 1 else 's'} promised while away "
+                 f"stay{'s' if kept == 1 else ''} with {cover}")
+    message(note)

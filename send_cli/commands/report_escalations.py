@@ -19,9 +19,6 @@ from send_cli.commands.common import (
     text,
 )
 
-ESCALATION_COLUMNS = ("case_ref", "child", "level", "owner_role", "owner", "since",
-                      "working_days_overdue", "reason", "followup_id", "kind", "due",
-                      "officer", "team")
 TO_WORDS = ("business-support", "senior", "lead")
 
 
@@ -76,12 +73,18 @@ def escalations(
 ) -> None:
     """What sits, or should sit, above the named officer: families' escalations
     not yet answered, and follow-ups 5, 10, 15+ working days late (business
-    support, senior, lead casework officer). Highest step first.
+    support, senior, lead casework officer). Highest step first. While the
+    named officer is away the ladder starts at their cover; a step with no
+    active officer in its role says so ('no lead officer').
 
     Example: send-cli escalations --team assessment --format csv -o escalations.csv
     """
     from send_cli.render import Col, emit
-    from send_cli.reports.escalations import escalation_count, escalation_rows
+    from send_cli.reports.escalations import (
+        ESCALATION_KEYS,
+        escalation_count,
+        escalation_rows,
+    )
     from send_cli.rules.people import TEAMS
 
     st = state(ctx)
@@ -97,7 +100,7 @@ def escalations(
                    Col("reason"), Col("officer", "named officer"),
                    Col("followup_id", "follow-up", "right")]
     else:
-        columns = [Col(k) for k in ESCALATION_COLUMNS]
+        columns = [Col(k) for k in ESCALATION_KEYS]
     with store.read() as session:
         cal = store.calendar()
         total = escalation_count(session, cal=cal, today=today, officer=officer, team=team) \

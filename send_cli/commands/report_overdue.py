@@ -18,9 +18,6 @@ from send_cli.commands.common import (
     state,
 )
 
-OVERDUE_COLUMNS = ("followup_id", "case_ref", "child", "kind", "due", "working_days_overdue",
-                   "officer", "team")
-
 
 def register(root: typer.Typer) -> None:
     root.command("overdue")(overdue)
@@ -38,11 +35,14 @@ def overdue(
 ) -> None:
     """Open follow-ups past their due date, oldest first, with the working days late.
 
+    While an officer is away their cover holds what falls due by the last day
+    of the absence: it is listed under the cover, with 'for' naming them.
+
     Example: send-cli overdue --officer CO1 --format csv -o overdue.csv
     """
     from send_cli.casework import officers
     from send_cli.render import Col, emit
-    from send_cli.reports.overdue import overdue_count, overdue_rows
+    from send_cli.reports.overdue import OVERDUE_KEYS, overdue_count, overdue_rows
     from send_cli.rules.people import TEAMS
 
     st = state(ctx)
@@ -57,7 +57,7 @@ def overdue(
             if fmt == "table" else None
         rows = overdue_rows(session, cal=store.calendar(), today=today, officer=officer,
                             team=team)
-        columns = [Col(k) for k in OVERDUE_COLUMNS]
+        columns = [Col(k) for k in OVERDUE_KEYS]
         columns[0] = Col("followup_id", "id", "right")
         columns[5] = Col("working_days_overdue", "late", "right")
         scope = f" for {who.code} {who.name}" if who is not None else \

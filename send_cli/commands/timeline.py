@@ -32,31 +32,70 @@ def case_milestone(
         help="assessment-decision, issue-decision, draft-plan, final-plan, annual-review "
              "(the review meeting), review-decision, amended-plan or ceased.",
         metavar="MILESTONE")],
-    on: Annotated[str, typer.Option("--on", help="The day it happened, YYYY-MM-DD.")],
+    on: Annotated[str | None, typer.Option("--on", help="The day it happened, YYYY-MM-DD.")
+                  ] = None,
     outcome: Annotated[str | None, typer.Option(
         "--outcome", autocompletion=completion.milestone_outcomes,
         help="agreed or refused (assessment-decision, issue-decision); maintain, amend or "
              "cease (review-decision).")] = None,
+    withdraw: Annotated[bool, typer.Option(
+        "--withdraw", help="Withdraw the latest MILESTONE recorded in error (with "
+        "--reason).")] = False,
+    correct: Annotated[bool, typer.Option(
+        "--correct", help="Record it again in place of the latest MILESTONE (with --on, "
+        "--reason).")] = False,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Why it is withdrawn or corrected (kept in the audit trail).")
+                      ] = None,
 ) -> None:
     """Record a statutory step reached on a case; its status and clocks follow.
 
+    A milestone recorded in error is withdrawn (--withdraw --reason TEXT) or
+    recorded again with the right date or outcome (--correct --reason TEXT),
+    never silently: the audit trail keeps both, and the status, clocks and
+    figures are worked out again. A milestone with a later one recorded after
+    it is refused: withdraw the later one first.
     Example: send-cli case milestone EHC-2026-00001 assessment-decision --on 2026-12-10
     --outcome agreed
     """
     from send_cli.casework import cases, timeline
+    from send_cli.errors import BadInput
     from send_cli.render import message
 
     st = state(ctx)
+    if withdraw and correct:
+        raise BadInput("--withdraw and --correct cannot be used together")
+    if (withdraw or correct) and not (reason or "").strip():
+        raise BadInput(f"--{'withdraw' if withdraw else 'correct'} needs --reason TEXT")
+    why = text(reason, what="--reason", max_len=500) if reason is not None else ""
+    if withdraw:
+        if on is not None or outcome is not None:
+            raise BadInput("--withdraw takes no --on or --outcome")
+        with st.store().write() as session:
+            case = cases.open_case(session, ref)
+            gone = timeline.withdraw_milestone(session=session, case=case, kind=milestone,
+                                               reason=why, actor=st.settings.officer,
+                                               now=st.settings.now)
+            status, gone_on = case.status, gone.on
+        message(f"{ref}: {milestone} of {gone_on} withdrawn; status {status}")
+        return
+    if on is None:
+        raise BadInput("--on DATE is needed (or --withdraw)")
     day = a_date(on, what="--on")
     assert day is not None
     with st.store().write() as session:
         case = cases.open_case(session, ref)
+        if correct:
+            timeline.withdraw_milestone(session=session, case=case, kind=milestone,
+                                               reason=why, actor=st.settings.officer,
+                                               now=st.settings.now)
         timeline.record_milestone(session=session, case=case, kind=milestone, on=day,
                                   outcome=outcome, actor=st.settings.officer,
                                   now=st.settings.now)
         status = case.status
     told = f" ({outcome})" if outcome else ""
-    message(f"{ref}: {milestone}{told} on {day} recorded; status {status}")
+    message(f"{ref}: {milestone}{told} on {day} recorded"
+            + (" in place of the one withdrawn" if correct else "") + f"; status {status}")
 
 
 def case_transfer(

@@ -26,7 +26,7 @@ from send_cli.store.models import (
 
 CASE_KEYS = ("ref", "name", "dob", "officer", "status", "received", "requested_by", "setting")
 CONTACT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", "summary", "officer")
-FOLLOWUP_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at")
+FOLLOWUP_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at", "for")
 AUDIT_KEYS = ("at", "officer", "action", "case_ref", "entity", "entity_id", "before", "after")
 
 
@@ -116,23 +116,30 @@ def contact_rows(session: Session, *, case_id: int | None = None, batch: int = 5
         yield d
 
 
-def followup_rows(session: Session, *, case_id: int | None = None, officer: str | None = None,
-                  include_done: bool = False, batch: int = 5000) -> Iterator[dict[str, Any]]:
-    stmt = (select(Followup.id, Case.ref, Followup.kind, Followup.due, Officer.code,
-                   Followup.done_at)
-            .join(Case, Case.id == Followup.case_id)
-            .join(Officer, Officer.id == Followup.officer_id)
-            .order_by(Followup.due, Followup.id))
+def followup_rows(session: Session, *, today: date, case_id: int | None = None,
+                  officer: str | None = None, include_done: bool = False,
+                  batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Follow-ups, soonest due first, each with the officer who holds it on
+    TODAY ('for': the away officer whose follow-up a cover holds)."""
+    from send_cli.reports.cover import Holders, for_code
+
+    held = Holders(today)
+    stmt = held.join(select(Followup.id, Case.ref, Followup.kind, Followup.due,
+                            held.holder.code, Followup.done_at, held.held_for.code)
+                     .select_from(Followup)
+                     .join(Case, Case.id == Followup.case_id)
+                     ).order_by(Followup.due, Followup.id)
     if case_id is not None:
         stmt = stmt.where(Followup.case_id == case_id)
     if officer:
-        stmt = stmt.where(Officer.code == officer)
+        stmt = held.of(session, stmt, officer)
     if not include_done:
         stmt = stmt.where(Followup.done_at.is_(None))
-    for fid, ref, kind, due, code, done_at in session.execute(
+    for fid, ref, kind, due, code, done_at, away in session.execute(
             stmt.execution_options(yield_per=batch)):
         yield {"id": fid, "case_ref": ref, "kind": kind, "due": due, "officer": code,
-               "status": "open" if done_at is None else "done", "done_at": local(done_at)}
+               "status": "open" if done_at is None else "done", "done_at": local(done_at),
+               "for": for_code(away)}
 
 
 def audit_rows(session: Session, *, case_ref: str | None = None, objects: bool = False,
@@ -194,7 +201,8 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
     detail.update(timeline.case_view(session, case, today))
     detail.update(case_reports.case_view(session, case))
     detail["contacts"] = list(contact_rows(session, case_id=case.id))
-    detail["followups"] = list(followup_rows(session, case_id=case.id, include_done=True))
+    detail["followups"] = list(followup_rows(session, today=today, case_id=case.id,
+                                             include_done=True))
     detail["audit"] = list(audit_rows(session, case_ref=case.ref))
     return detail
 

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from send_cli.casework.cases import open_case
-from send_cli.casework.officers import get_officer
+from send_cli.casework.officers import get_officer, promise_owner
 from send_cli.errors import BadInput, Conflict
+from send_cli.reports.cover import Holders, for_code
 from send_cli.rules import escalation as ladder
 from send_cli.rules.calendar import Calendar
 from send_cli.settings import LONDON
@@ -23,7 +24,7 @@ from send_cli.store.models import Case, Followup, Officer
 
 ESCALATION_KEYS = ("case_ref", "child", "level", "owner_role", "owner", "since",
                    "working_days_overdue", "reason", "followup_id", "kind", "due", "officer",
-                   "team")
+                   "team", "for")
 
 
 def raise_escalation(*, session: Session, cal: Calendar, case_ref: str, to: str, reason: str,
@@ -48,12 +49,13 @@ def raise_escalation(*, session: Session, cal: Calendar, case_ref: str, to: str,
                  "next step.")
     today = now.date()
     due = ladder.reply_due(cal, today)
+    officer_id, held_for = promise_owner(session, case.officer_id, today)
     followup = Followup(case_id=case.id, kind=ladder.ESCALATION_KIND, due=due,
-                        officer_id=case.officer_id, level=level, reason=reason,
-                        created_at=now)
+                        officer_id=officer_id, for_officer_id=held_for, level=level,
+                        reason=reason, created_at=now)
     session.add(followup)
     session.flush()
-    owner = session.get(Officer, case.officer_id)
+    owner = session.get(Officer, officer_id)
     record(session, officer=actor, now=now, action="escalation.raise", entity="followup",
            entity_id=followup.id, case_ref=case.ref,
            after={"kind": ladder.ESCALATION_KIND, "to": to, "level": level,
@@ -91,18 +93,23 @@ def _local_day(dt: datetime) -> date:
     return dt.astimezone(LONDON).date() if dt.tzinfo else dt.date()
 
 
-def _climbing(session: Session, *, officer_id: int | None, team: str | None) -> Any:
-    """Open follow-ups with what a row of the report needs, filtered."""
-    stmt = (select(Followup.id, Followup.kind, Followup.due, Followup.level, Followup.reason,
-                   Followup.created_at, Case.ref, Case.name, Officer.code, Officer.team,
-                   Officer.role)
-            .join(Case, Case.id == Followup.case_id)
-            .join(Officer, Officer.id == Followup.officer_id)
-            .where(Followup.done_at.is_(None)))
-    if officer_id is not None:
-        stmt = stmt.where(Followup.officer_id == officer_id)
+def _climbing(session: Session, *, today: date, officer: str | None,
+              team: str | None) -> Any:
+    """Open follow-ups with what a row of the report needs, filtered. The
+    ladder starts with who holds the follow-up today: the named officer, or
+    their cover while they are away."""
+    held = Holders(today)
+    stmt = held.join(select(Followup.id, Followup.kind, Followup.due, Followup.level,
+                            Followup.reason, Followup.created_at, Case.ref, Case.name,
+                            held.holder.code, held.holder.team, held.holder.role,
+                            held.held_for.code)
+                     .select_from(Followup)
+                     .join(Case, Case.id == Followup.case_id)
+                     ).where(Followup.done_at.is_(None))
+    if officer:
+        stmt = held.of(session, stmt, officer)
     if team:
-        stmt = stmt.where(Officer.team == team)
+        stmt = stmt.where(held.holder.team == team)
     return stmt
 
 
@@ -129,23 +136,27 @@ def escalation_count(session: Session, *, cal: Calendar, today: date,
                      officer: str | None = None, team: str | None = None) -> int:
     """How many rows escalation_rows gives, counted in SQL (the late
     follow-ups on the partial index of open follow-ups' due dates)."""
-    officer_id = get_officer(session, officer).id if officer else None
+    if officer:
+        get_officer(session, officer)
     cut = _cutoffs(cal, today)[0]
 
     def late(*where: Any) -> int:
         stmt = select(func.count()).select_from(Followup).where(
-            Followup.done_at.is_(None), Followup.due <= cut, *where,
-            *([Followup.officer_id == officer_id] if officer_id is not None else []))
-        if team:
-            stmt = stmt.join(Officer, Officer.id == Followup.officer_id) \
-                .where(Officer.team == team)
+            Followup.done_at.is_(None), Followup.due <= cut, *where)
+        if officer or team:
+            held = Holders(today)
+            stmt = held.join(stmt)
+            if officer:
+                stmt = held.of(session, stmt, officer)
+            if team:
+                stmt = stmt.where(held.holder.team == team)
         return int(session.scalar(stmt) or 0)
 
     # every late follow-up (the due-date index alone), less the families'
     # escalations among them (the index of open follow-ups by kind), which
     # are counted with the others raised, at their own steps
     ordinary = late() - late(Followup.kind == ladder.ESCALATION_KIND)
-    return ordinary + len(_raised(session, cal=cal, today=today, officer_id=officer_id,
+    return ordinary + len(_raised(session, cal=cal, today=today, officer=officer,
                                   team=team, owners=None))
 
 
@@ -163,16 +174,17 @@ def escalation_rows(session: Session, *, cal: Calendar, today: date,
     reference order. Families' escalations start higher and climb from
     their own step: there are few, and they are worked out one by one and
     merged in."""
-    officer_id = get_officer(session, officer).id if officer else None
+    if officer:
+        get_officer(session, officer)
     owners = _Owners(session)
-    raised = _raised(session, cal=cal, today=today, officer_id=officer_id, team=team,
+    raised = _raised(session, cal=cal, today=today, officer=officer, team=team,
                      owners=owners)
     cuts = _cutoffs(cal, today)
     bounds = [(ladder.TOP, None, cuts[2]), (3, cuts[2], cuts[1]), (2, cuts[1], cuts[0])]
 
     def ordinary() -> Iterator[dict[str, Any]]:
         for level, after, upto in bounds:
-            stmt = _climbing(session, officer_id=officer_id, team=team).where(
+            stmt = _climbing(session, today=today, officer=officer, team=team).where(
                 _ordinary(), Followup.due <= upto,
                 *([Followup.due > after] if after is not None else []))
             group: list[dict[str, Any]] = []
@@ -188,12 +200,12 @@ def escalation_rows(session: Session, *, cal: Calendar, today: date,
     return heapq.merge(ordinary(), raised, key=_key)
 
 
-def _raised(session: Session, *, cal: Calendar, today: date, officer_id: int | None,
+def _raised(session: Session, *, cal: Calendar, today: date, officer: str | None,
             team: str | None, owners: _Owners | None) -> list[dict[str, Any]]:
     """Families' escalations (and anything else that starts above the named
     officer), each at its step today, in the report's order."""
     rows = []
-    stmt = _climbing(session, officer_id=officer_id, team=team).where(
+    stmt = _climbing(session, today=today, officer=officer, team=team).where(
         Followup.kind == ladder.ESCALATION_KIND)
     for found in session.execute(stmt):
         row = _row(found, cal=cal, today=today, owners=owners, level=None)
@@ -206,15 +218,20 @@ def _raised(session: Session, *, cal: Calendar, today: date, officer_id: int | N
 def _row(found: Any, *, cal: Calendar, today: date, owners: _Owners | None,
          level: int | None) -> dict[str, Any]:
     """A row of the report from a follow-up; LEVEL when its range gave it."""
-    fid, kind, due, start, reason, created_at, ref, child, code, team_, role = found
+    fid, kind, due, start, reason, created_at, ref, child, code, team_, role, away = found
     start = max(int(start or 1), 1)
     days_late = max(cal.working_days_between(due, today), 0)
     if level is None:
         level = ladder.level_for(start, days_late)
     held_by = ladder.owner_role(level, role)
+    owner = None
+    if owners is not None:
+        owner = owners.owner(held_by, team_, named=code)
+        if owner is None and level > ladder.NAMED_OFFICER:
+            owner = ladder.nobody(level)
     return {
         "case_ref": ref, "child": child, "level": level, "owner_role": held_by,
-        "owner": owners.owner(held_by, team_, named=code) if owners is not None else None,
+        "owner": owner,
         "since": ladder.reached_on(cal, start=start, level=level, due=due,
                                    raised_on=_local_day(created_at))
         if level > ladder.NAMED_OFFICER else due,
@@ -222,4 +239,5 @@ def _row(found: Any, *, cal: Calendar, today: date, owners: _Owners | None,
         "reason": reason if kind == ladder.ESCALATION_KIND and reason
         else ladder.describe(kind, due),
         "followup_id": fid, "kind": kind, "due": due, "officer": code, "team": team_,
+        "for": for_code(away),
     }

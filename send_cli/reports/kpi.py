@@ -154,10 +154,15 @@ def _reviews_due(session: Session, start: date, end: date) -> tuple[int, int]:
     return n, ok
 
 
-def _followups(session: Session, start: date, end: date) -> tuple[int, int]:
+def _followups(session: Session, start: date, end: date, today: date) -> tuple[int, int]:
     """Follow-ups due in the period, and those kept (done on or before the
-    day due, by the UTC date of their settling)."""
-    n, ok, _ = _kept(session, "followups", start, end)
+    day due, by the Europe/London date of their settling). A follow-up is
+    neither kept nor missed until its day has ended: the days counted stop
+    at yesterday."""
+    last = min(end, today - timedelta(days=1))
+    if last < start:
+        return 0, 0
+    n, ok, _ = _kept(session, "followups", start, last)
     return n, ok
 
 
@@ -228,7 +233,7 @@ def kpi(session: Session, *, start: date, end: date, today: date) -> dict[str, A
     amended, amended_in_time = _met_in(session, "amended-plan", start, end)
     figures.update({"amended_plans": amended, "amended_plans_on_time": amended_in_time,
                     "pct_amended_plans_on_time": pct(amended_in_time, amended)})
-    followups, kept = _followups(session, start, end)
+    followups, kept = _followups(session, start, end, today)
     figures.update({"followups_due": followups, "followups_kept": kept,
                     "pct_followups_kept": pct(kept, followups)})
     outstanding, overdue = _advice(session, end)

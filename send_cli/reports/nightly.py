@@ -1,7 +1,8 @@
 """The nightly bundle's contents for cron: the rows of overdue.csv,
 escalations.csv and deadlines.csv, the KPI figures for kpi.json and the text
 of summary.txt, all read in one read transaction so the files agree with each
-other. Writing the files (whole or not at all) is the face's: render.nightly."""
+other. Each CSV has exactly the columns of its command's `--format csv`.
+Writing the files (whole or not at all) is the face's: render.nightly."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from send_cli.reports.deadlines import DEADLINE_KEYS, deadline_rows
+from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows
 from send_cli.reports.escalations import ESCALATION_KEYS, escalation_rows
 from send_cli.reports.kpi import default_period, kpi
 from send_cli.reports.overdue import OVERDUE_KEYS, overdue_rows
@@ -81,7 +82,7 @@ class Nightly:
         """(file name, keys, rows) of the three CSV files, in the order written."""
         return [("overdue.csv", OVERDUE_KEYS, self.overdue),
                 ("escalations.csv", ESCALATION_KEYS, lambda: self.escalations),
-                ("deadlines.csv", DEADLINE_KEYS, self.deadlines)]
+                ("deadlines.csv", DEADLINE_COLUMNS, self.deadlines)]
 
     def overdue(self) -> Iterator[Mapping[str, Any]]:
         return _counting(overdue_rows(self.session, cal=self.cal, today=self.today),
@@ -210,7 +211,7 @@ def summary_text(*, bundle: Bundle, tally: _Tally, teams: Mapping[str, str], tod
                     if c["late"] else "not yet due")
             holder = ""
             if c["level"] > 1:
-                holder = f" {c['owner']}" if c["owner"] else " (no active officer in the role)"
+                holder = f" {c['owner'] or ladder.nobody(c['level'])}"
             lines.append(f"  {n:>2}. {c['case_ref']}: {c['kind']} due {c['due']}, {late}; "
                          f"level {c['level']}, {step}{holder}; named officer {c['officer']}")
     if not (bundle.overdue or bundle.escalations or bundle.deadlines_missed):

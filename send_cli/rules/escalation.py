@@ -63,6 +63,14 @@ def owner_role(level: int, named_role: str | None = None) -> str | None:
     return step.role if step.role is not None else named_role
 
 
+def nobody(level: int) -> str:
+    """What the report says when no active officer holds LEVEL's role:
+    'no lead officer', 'no senior officer', 'no business support officer'."""
+    step = BY_LEVEL[level]
+    word = (step.to or "named").replace("-", " ")
+    return f"no {word} officer"
+
+
 def reached_on(cal: Calendar, *, start: int, level: int, due: date, raised_on: date) -> date:
     """The day a follow-up reached LEVEL: the day it was raised while it is
     still at its starting step, else the day it became 5, 10 or 15 working

@@ -16,9 +16,17 @@ PARTIES = ("parent", "carer", "young-person", "school", "professional")
 FAMILY = ("parent", "carer", "young-person")
 
 KINDS = ("callback", "reply", "outcome-call", "outcome-email", "escalation-reply",
-         "revisit", "papers")
+         "revisit", "papers", "discussion")
 
 REPLY_WORKING_DAYS = 5  # "responded to within 5 working days"
+# After a refusal to assess or to issue a plan the family is offered a call
+# or a meeting to talk the decision through (disagreement resolution, the
+# first step before mediation and appeal), within 5 working days of the
+# decision letter, as any answer the charter promises.
+DISCUSSION_KIND = "discussion"
+DISCUSSION_WORKING_DAYS = 5
+# Owed to a panel, not to a person: no contact settles them.
+NOT_SETTLED_BY_CONTACT = ("papers", "revisit")
 
 
 @dataclass(frozen=True)
@@ -35,13 +43,21 @@ OWED_BY_INCOMING = {
     "letter": Promise("reply", "within 5 working days"),
 }
 
+# A phone call answered live (the charter: "A member of the SEND Admin team
+# will answer calls immediately during working hours") is owed no call back:
+# the caller "can expect a full and accurate response ... from named officer
+# or their senior within 5 working days", unless it was given on the call.
+ANSWERED_CALL = Promise("reply", "a full answer within 5 working days of the call")
+
 # An outgoing contact settles the oldest open follow-up of these kinds that
 # is owed to the same party. A voicemail left is an attempt, not a call back,
-# so it settles nothing; a letter answers a letter or an email.
+# so it settles nothing; a letter answers a letter or an email; a call or a
+# meeting held is the disagreement discussion offered after a refusal.
 SETTLED_BY_OUTGOING = {
-    "phone": ("callback", "outcome-call"),
+    "phone": ("callback", "outcome-call", "discussion"),
     "email": ("reply", "outcome-email"),
     "letter": ("reply",),
+    "meeting": ("discussion",),
 }
 
 # Who a follow-up is owed to (the casework charter owes the reply to whoever wrote or
@@ -49,13 +65,20 @@ SETTLED_BY_OUTGOING = {
 # family counted as one; these kinds, made by a panel decision or a
 # family's escalation, to the family. Papers and revisits are owed to the
 # panel: no contact settles them.
-OWED_TO_FAMILY = ("outcome-call", "outcome-email", "escalation-reply")
+OWED_TO_FAMILY = ("outcome-call", "outcome-email", "escalation-reply", "discussion")
 PARTY_GROUPS = {"parent": "family", "carer": "family", "young-person": "family",
                 "school": "school", "professional": "professional"}
 
 
-def owed(channel: str, at: datetime, cal: Calendar) -> tuple[str, date] | None:
-    """(kind, due date) that an incoming contact on CHANNEL at AT is owed."""
+def owed(channel: str, at: datetime, cal: Calendar, *, answered: bool = False,
+         resolved: bool = False) -> tuple[str, date] | None:
+    """(kind, due date) that an incoming contact on CHANNEL at AT is owed.
+    A phone call ANSWERED live owes a reply on the fifth working day after
+    it, or nothing when RESOLVED (answered on the call)."""
+    if answered:
+        if resolved:
+            return None
+        return ANSWERED_CALL.kind, cal.add_working_days(at.date(), REPLY_WORKING_DAYS)
     promise = OWED_BY_INCOMING.get(channel)
     if promise is None:
         return None
@@ -93,3 +116,25 @@ def owed_to(kind: str, contact_party: str | None) -> str | None:
     if kind in OWED_TO_FAMILY or kind in ("callback", "reply"):
         return "family"
     return None
+
+
+def discussion_due(letter_sent: date, cal: Calendar) -> date:
+    """When the disagreement discussion (a call or a meeting offered) is owed
+    after a refusal whose decision letter went on LETTER_SENT."""
+    return cal.add_working_days(letter_sent, DISCUSSION_WORKING_DAYS)
+
+
+# -- absence and cover (the charter: an out-of-office reply "redirecting you
+# to an alternative contact") ---------------------------------------------
+def away_on(day: date, away_from: date | None, away_to: date | None) -> bool:
+    """DAY falls in the absence AWAY_FROM..AWAY_TO (both days included)."""
+    return away_from is not None and away_to is not None and away_from <= day <= away_to
+
+
+def cover_holds(due: date, today: date, away_from: date | None,
+                away_to: date | None) -> bool:
+    """Whether the cover holds, on TODAY, an open follow-up of the away
+    officer due on DUE: while the absence lasts, everything of theirs that
+    falls due by its last day (one already late included: it is owed while
+    they are away). Once they are back it is theirs again."""
+    return away_on(today, away_from, away_to) and away_to is not None and due <= away_to

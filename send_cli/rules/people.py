@@ -10,6 +10,15 @@ TEAMS = ("assessment", "early-years-primary", "secondary-post16", "tribunals",
 # support, then the senior and the lead casework officer.
 ROLES = ("assessment-officer", "casework-officer", "business-support",
          "senior-casework-officer", "lead-casework-officer")
+# Who may hold a family's casework (be a case's named officer, take over a
+# leaver's cases): every role but business support, which the charter puts on
+# the ladder to answer the phone and direct enquiries, not to own a case.
+CASEWORK_ROLES = ("assessment-officer", "casework-officer", "senior-casework-officer",
+                  "lead-casework-officer")
+# Who may cover an absent officer (the charter's out-of-office "redirecting
+# you to an alternative contact"): a casework or assessment officer, the
+# ladder's first step.
+COVER_ROLES = ("assessment-officer", "casework-officer")
 REQUESTED_BY = ("parent", "young-person", "school", "professional")
 MAX_AGE = 25  # a plan can last to 25; a request for someone 25 or over is refused
 

@@ -1,6 +1,6 @@
 """The counts behind the KPIs (kpi_days, officer_caseloads), worked out
 again from the rows they count: `db check` compares them with what the
-triggers of migration 0005 have kept, and `db recount` puts them right.
+triggers of migrations 0005 and 0007 have kept, and `db recount` puts them right.
 Plain SQL on both backends; nothing here imports the models."""
 
 from __future__ import annotations
@@ -12,10 +12,24 @@ MET = ("final-plan", "assessment-decision", "review-decision", "amended-plan")
 _MET_SQL = ", ".join(f"'{m}'" for m in MET)
 
 
+def london_day(column: str, dialect: str) -> str:
+    """SQL for the Europe/London date of a stored moment (a follow-up is kept
+    when done on or before its due day, London time: revision 0007). SQLite
+    stores UTC text and has no time zones: British Summer Time runs from
+    01:00 UTC on the last Sunday of March (the first Sunday on or after the
+    25th) to 01:00 UTC on the last Sunday of October."""
+    if dialect == "postgresql":
+        return f"({column} AT TIME ZONE 'Europe/London')::date"
+    year = f"strftime('%Y', {column})"
+    return (f"date({column}, CASE WHEN {column} >= datetime({year} || '-03-31', '-6 days', "
+            f"'weekday 0', '+1 hour') AND {column} < datetime({year} || '-10-31', '-6 days', "
+            f"'weekday 0', '+1 hour') THEN '+1 hour' ELSE '+0 hours' END)")
+
+
 def _day_counts(dialect: str) -> str:
     """(metric, day, n, ok, days) for every measure and day, from the rows."""
     postgres = dialect == "postgresql"
-    done_day = "(done_at AT TIME ZONE 'UTC')::date" if postgres else "date(done_at)"
+    done_day = london_day("done_at", dialect)
     days = "met_on - start" if postgres else \
         "CAST(julianday(met_on) - julianday(start) AS INTEGER)"
     return f"""

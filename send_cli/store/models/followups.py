@@ -23,6 +23,8 @@ class Followup(SQLModel, table=True):
     kind: str = Field(max_length=24)
     due: dt.date
     officer_id: int = Field(foreign_key="officers.id")
+    # the away officer whose promise the cover (officer_id) holds
+    for_officer_id: int | None = Field(default=None, foreign_key="officers.id")
     level: int = Field(default=1, sa_column_kwargs={"server_default": text("1")})
     reason: str | None = None
     contact_id: int | None = Field(default=None, foreign_key="contacts.id")

@@ -29,4 +29,7 @@ class Appeal(SQLModel, table=True):
     decision_sent: dt.date
     certificate: dt.date | None = None
     registered: dt.date | None = None
+    # the outcome email of a refusal whose day opened the window (the email
+    # is the decision letter)
+    followup_id: int | None = Field(default=None, foreign_key="followups.id")
     created_at: dt.datetime

@@ -18,6 +18,11 @@ class Officer(SQLModel, table=True):
     role: str = Field(max_length=32)
     active: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
     left_on: dt.date | None = None
+    # an absence (the charter's out-of-office redirect): both days included,
+    # with the officer who covers it
+    away_from: dt.date | None = None
+    away_to: dt.date | None = None
+    cover_id: int | None = Field(default=None, foreign_key="officers.id")
     created_at: dt.datetime
     # the login the officer runs send-cli as (team stores); admin: may manage
     # officers, settings, erasure and restores

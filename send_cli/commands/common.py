@@ -63,7 +63,7 @@ class AppState:
 # report on a mistyped path must not say that nothing is late.
 READ_ONLY_COMMANDS = frozenset({
     "overdue", "escalations", "deadlines", "audit",
-    "report kpi", "report nightly",
+    "report kpi", "report nightly", "report sen2",
     "case list", "case show", "followup list", "officer list",
     "panel list", "panel meetings", "panel agenda", "decision list",
     "export cases", "export contacts", "export decisions", "export followups",

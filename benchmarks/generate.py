@@ -74,8 +74,14 @@ LAST = ("Ashworth Bramley Calloway Dunmore Everard Fairbairn Garside Hollins Ing
 SETTINGS = ("Oak Tree Infant School", "Northgate College", "St Hilda's Primary",
             "Riverside Academy", "Hillcrest Special School", "Meadow Nursery",
             "Castle View High", "Brookfield Primary", "Elm Grove Post-16 Centre", "at home")
-REQUESTED_BY = ("parent", "parent", "parent", "school", "school", "professional",
+REQUESTED_BY = ("parent", "parent", "parent", "setting", "setting", "health",
                 "young-person")
+# the SEN2 details of a child: drawn from a generator of their own, so the
+# rest of the store is what it was before people had them
+SEN2_NEEDS = ("ASD", "SLCN", "SEMH", "MLD", "SPLD", "SLD", "PD", "HI", "VI", "MSI", "PMLD",
+              "DS", "OTH")
+ETHNICITIES = ("WBRI",) * 8 + ("WOTH", "MWBC", "AIND", "APKN", "BAFR", "CHNE", "NOBT")
+URNS = tuple(f"{120000 + i:06d}" for i in range(1, 200))
 CHANNELS = ("phone",) * 35 + ("voicemail",) * 10 + ("email",) * 40 + ("letter",) * 5 \
     + ("meeting",) * 10
 PARTIES = ("parent",) * 55 + ("carer",) * 5 + ("young-person",) * 5 + ("school",) * 20 \
@@ -248,6 +254,17 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
     transfer = None
     if status == "plan-in-force" and rng.random() < 0.12:
         transfer = (today.year + rng.choice((0, 1)), "school" if age_years < 14 else "post16")
+    person_id = ids("persons")
+    prng = random.Random(n)
+    forename, surname = name.rsplit(" ", 1)
+    plan = any(k == "final-plan" for k, _, _ in ms)
+    need = prng.choice(SEN2_NEEDS) if plan else None
+    out["persons"].append({
+        "id": person_id, "forename": forename, "surname": surname, "dob": dob,
+        "sex": prng.choice("MF"), "ethnicity": prng.choice(ETHNICITIES),
+        "postcode": f"LE{prng.randrange(1, 20)} {prng.randrange(1, 10)}HP",
+        "upn": None, "uln": None, "upn_unknown": prng.choice(("UN1", "UN2", "UN8")),
+        "erased_at": None, "created_at": created})
     out["cases"].append({
         "id": case_id, "ref": ref, "name": name, "dob": dob, "officer_id": officer_id,
         "received": received, "requested_by": rng.choice(REQUESTED_BY),
@@ -255,8 +272,19 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
         "transfer_year": transfer[0] if transfer else None,
         "transfer_kind": transfer[1] if transfer else None,
         "closed_on": closed_on, "close_reason": "Moved out of the area" if closed_on else None,
-        "erased_at": None, "created_at": created})
+        "erased_at": None, "created_at": created, "person_id": person_id,
+        "primary_need": need, "secondary_need": None, "transferred_from": None})
+    if plan:
+        entry = next(on for k, on, _ in ms if k == "final-plan")
+        out["placements"].append({
+            "id": ids("placements"), "case_id": case_id, "urn": prng.choice(URNS),
+            "ukprn": None, "setting_code": None, "rank": 1, "entry": entry, "leaving": None,
+            "unit": False, "resourced": prng.random() < 0.1, "residential": None,
+            "wbp": None, "created_at": created})
     for kind_, on, outcome in ms:
+        if kind_ == "ceased":  # SEN2's cease reason
+            outcome = prng.choice(("max-age", "needs-met", "employment", "moved-abroad",
+                                   "transferred", "higher-education"))
         out["milestones"].append({"id": ids("milestones"), "case_id": case_id, "kind": kind_,
                                   "on": on, "outcome": outcome,
                                   "created_at": local_dt(world, on, working_hours(rng))})
@@ -535,12 +563,12 @@ def panel_setup(conn: Any, cases: int, cal: Any, created: datetime, london: Any,
 
 
 # -- the load ------------------------------------------------------------------
-TABLE_ORDER = ("cases", "contacts", "referrals", "decisions", "followups", "milestones",
-               "advice_requests", "exceptions", "appeals", "deadlines", "declarations",
-               "audit")
+TABLE_ORDER = ("persons", "cases", "placements", "contacts", "referrals", "decisions",
+               "followups", "milestones", "advice_requests", "exceptions", "appeals",
+               "deadlines", "declarations", "audit")
 # Columns holding ids of rows made in the same chunk: renumbered on insert.
-LOCAL_REFS = {"case_id": "cases", "contact_id": "contacts", "decision_id": "decisions",
-              "referral_id": "referrals"}
+LOCAL_REFS = {"person_id": "persons", "case_id": "cases", "contact_id": "contacts",
+              "decision_id": "decisions", "referral_id": "referrals"}
 
 
 class Loader:

@@ -276,11 +276,12 @@ def _load_officer(root: typer.Typer) -> None:
 
 
 def _load_case(root: typer.Typer) -> None:
-    from send_cli.commands import cases, erase, timeline
+    from send_cli.commands import cases, erase, persons, timeline
 
     root.add_typer(cases.app, name="case")
     timeline.register(cases.app, root)
     erase.register(cases.app)
+    persons.register(cases.app)
 
 
 def _load_panel(root: typer.Typer) -> None:

@@ -111,8 +111,11 @@ class Cli:
 
     def case(self, ref: str = "C-1", *, received: str = "2026-11-02", officer: str = "CO1",
              dob: str = "2016-05-04", name: str = "Sam Jones", **kw: Any) -> str:
+        # each case a child of its own, though the default name and date of
+        # birth are the same (a known child is refused without --new-child)
         return self.ok("case", "add", "--ref", ref, "--name", name, "--dob", dob,
-                       "--officer", officer, "--received", received, **kw).stdout.strip()
+                       "--officer", officer, "--received", received, "--new-child",
+                       **kw).stdout.strip()
 
 
 @pytest.fixture

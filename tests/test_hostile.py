@@ -202,7 +202,7 @@ HARD_NAMES = ["Zoë O'Neil", 'Dáithí "Dave" Ó Briain', "אבי כהן", "مح
 
 def _roundtrip(cli: Any, ref: str, name: str) -> None:
     cli.ok("case", "add", "--ref", ref, "--name", name, "--dob", "2016-05-04", "--officer",
-           "CO1", "--received", "2026-11-02", "--setting", name)
+           "CO1", "--received", "2026-11-02", "--setting", name, "--new-child")
     expected = name.strip()
     as_json = {c["ref"]: c for c in cli.json("export", "cases")}[ref]
     assert (as_json["name"], as_json["setting"]) == (expected, expected)

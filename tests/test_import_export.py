@@ -45,7 +45,7 @@ def test_export_cases_neutralises_formulas_in_csv_only(team, tmp_path):
     rows = list(csv.reader(io.StringIO(out)))
     assert ",".join(rows[0]) == CASE_HEADER
     assert [r[1] for r in rows[1:6]] == ["'" + name for name in HOSTILE]
-    assert rows[6] == ["H-9", "Ann Lee", "2019-01-01", "AO1", "2026-11-20", "school",
+    assert rows[6] == ["H-9", "Ann Lee", "2019-01-01", "AO1", "2026-11-20", "setting",
                        "'=St Mary's, \"Big\" school", "requested"]
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
     data = json.loads(team.ok("export", "cases", "--format", "json").stdout)
@@ -158,7 +158,7 @@ def test_import_cases_all_or_none(team, tmp_path):
         "line 9: the young person was 25 or over on the received date; a request for "
         "someone 25 or over is refused (a plan can last to 25)",
         "line 10: requested_by 'neighbour' is not known; use one of: parent, young-person, "
-        "school, professional, or leave it empty",
+        "setting, health, social-care, other, or leave it empty",
         "line 11: status 'assessing' cannot be imported; an import registers new requests "
         "(status 'requested' or empty)",
         "line 12: reference 'N 9' is not valid; use up to 64 letters, digits, '/', '.', '_' "
@@ -223,7 +223,8 @@ def test_import_file_refusals(team, tmp_path):
     assert team.fails(2, "import", "cases", write(tmp_path / "u.csv",
                                                   "ref,name,dob,officer,received,nhs\n")) == \
         "error: u.csv has a column 'nhs' that import does not know; the columns are " \
-        "ref,name,dob,officer,received,requested_by,setting,status"
+        "ref,name,dob,officer,received,requested_by,setting,status,forename,surname,sex," \
+        "ethnicity,postcode,upn,uln,upn_unknown,transferred_from,same_child,new_child"
     latin = tmp_path / "l.csv"
     latin.write_bytes(b"ref,name,dob,officer,received\nL-1,Zo\xeb,2019-01-01,AO1,2026-11-20\n")
     assert team.fails(2, "import", "cases", str(latin)) == \
@@ -277,9 +278,9 @@ def test_import_officers(cli, tmp_path):
 
 def test_imported_cases_get_the_same_statutory_clocks_as_added_ones(team, tmp_path):
     team.case("A-1", received="2026-11-02", dob="2023-05-01")
-    path = write(tmp_path / "c.csv", "ref,name,dob,officer,received\n"
-                 "I-1,Sam Jones,2023-05-01,CO1,2026-11-02\n"
-                 "I-2,Sam Jones,2016-05-04,CO1,2026-11-02\n")
+    path = write(tmp_path / "c.csv", "ref,name,dob,officer,received,new_child\n"
+                 "I-1,Sam Jones,2023-05-01,CO1,2026-11-02,yes\n"
+                 "I-2,Sam Jones,2016-05-04,CO1,2026-11-02,yes\n")
     team.ok("import", "cases", path)
     added = team.json("case", "show", "A-1")["clocks"]
     assert sorted(c["milestone"] for c in added) == ["assessment-decision", "draft-plan",

@@ -102,8 +102,8 @@ def test_no_color_on_a_terminal(busy, store_path):
 @pytest.mark.slow
 def test_progress_bar_only_on_a_terminal(busy, store_path, tmp_path):
     path = tmp_path / "in.csv"
-    path.write_text("ref,name,dob,officer,received\n" + "".join(
-        f"P-{n},Kim,2019-01-01,AO1,2026-11-20\n" for n in range(3000)))
+    path.write_text("ref,name,dob,officer,received,new_child\n" + "".join(
+        f"P-{n},Kim,2019-01-01,AO1,2026-11-20,yes\n" for n in range(3000)))
     env = {"SEND_CLI_DB": str(store_path), "SEND_CLI_NOW": "2026-11-23T09:00"}
     code, shown, _ = _run_on_a_terminal(["import", "cases", str(path)], env, stderr_tty=True)
     assert code == 0

@@ -410,10 +410,10 @@ def test_under_five_setting_recomputes_review_clocks(team):
     team.case("U-1", received="2026-11-02", dob="2023-01-15", now=NOW)
     ms(team, "U-1", *PATH)
     assert clocks(team, "U-1")[("annual-review", "2027-03-29")]["due"] == "2028-03-28"
-    assert team.json("setting", "show", now=NOW)[:1] == [{
+    assert team.json("setting", "show", now=NOW)[0] == {
         "setting": "under5-review-months", "value": "12", "default": "12",
         "meaning": "months between reviews of the plan of a child under 5 (1-12; SEND Code of "
-                   "Practice 9.178 says consider every 3 to 6; the law's limit is 12)"}]
+                   "Practice 9.178 says consider every 3 to 6; the law's limit is 12)"}
     r = team.ok("setting", "set", "under5-review-months", "6", now=NOW)
     assert r.stderr == "under5-review-months: 12 -> 6; the review clocks of 1 case recomputed\n"
     assert team.json("setting", "show", now=NOW)[0]["value"] == "6"
@@ -433,7 +433,7 @@ def test_under_five_setting_recomputes_review_clocks(team):
     (("under5-review-months", "six"),
      "error: under5-review-months 'six' is not a number of months from 1 to 12"),
     (("colour", "blue"), "error: setting 'colour' is not known; use one of: under5-review-months, "
-     "retention-age, retention-after-close-years"),
+     "retention-age, retention-after-close-years, la-code, dmo, dco, dsco"),
 ])
 def test_setting_refusals(cli, args, line):
     assert cli.fails(2, "setting", "set", *args) == line

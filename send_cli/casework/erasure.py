@@ -55,7 +55,8 @@ ERASED = "[erased]"
 # ("declarations": the decision's "member: interest" lines).
 PERSONAL_KEYS = frozenset({"name", "child", "dob", "setting", "summary", "note", "notes",
                            "reason", "close_reason", "interest", "declarations", "detail",
-                           "text"})
+                           "text", "forename", "surname", "sex", "ethnicity", "postcode",
+                           "upn", "uln", "upn_unknown"})
 # A free text of the case shorter than this is erased from the audit trail
 # only where it is a whole value: as a part of other values it would take
 # ordinary words with it ("ok" in "booked").
@@ -140,8 +141,12 @@ def _check_seals(session: Session) -> None:
 
 def _erase(session: Session, case: Any, ref: str, *, actor: str, now: datetime,
            action: str) -> Erased:
+    person = _person_of(session, case)
     personal = [v for v in (case.name, case.setting, case.close_reason,
                             case.dob.isoformat() if case.dob else None) if v]
+    if person is not None:
+        personal += [v for v in (person.forename, person.surname, person.postcode,
+                                 person.upn, person.uln) if v and len(v) >= SHORTEST_PART]
     texts = _free_texts(session, case.id)
     secure = None
     if session.get_bind().dialect.name == "sqlite":
@@ -156,6 +161,8 @@ def _erase(session: Session, case: Any, ref: str, *, actor: str, now: datetime,
     case.close_reason = None
     case.erased_at = now
     session.add(case)
+    if person is not None:
+        _erase_person(session, person, case, now)
 
     def blank(model: Any, **values: Any) -> int:
         done: Any = session.execute(update(model).where(col(model.case_id) == case.id)
@@ -201,6 +208,29 @@ def erase_again(*, session: Session, refs: list[str], actor: str,
             erase_case(session=session, ref=ref, actor=actor, now=now, again=True)
             done.append(ref)
     return done
+
+
+def _person_of(session: Session, case: Any) -> Any:
+    from send_cli.store.models import Person
+
+    return session.get(Person, case.person_id) if case.person_id is not None else None
+
+
+def _erase_person(session: Session, person: Any, case: Any, now: datetime) -> None:
+    """The child's details go with their last request that is not erased;
+    while another request of theirs is kept, so are they."""
+    from send_cli.store.models import Case
+
+    kept = session.scalar(select(Case.id).where(Case.person_id == person.id,
+                                                Case.id != case.id,
+                                                Case.erased_at.is_(None)).limit(1))
+    if kept is not None:
+        return
+    person.forename, person.surname = "", ERASED
+    person.dob = person.sex = person.ethnicity = person.postcode = None
+    person.upn = person.uln = person.upn_unknown = None
+    person.erased_at = now
+    session.add(person)
 
 
 def _free_texts(session: Session, case_id: Any) -> list[str]:

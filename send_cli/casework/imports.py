@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlmodel import Session
 
 from send_cli.casework.cases import check_case_fields
@@ -27,7 +27,7 @@ from send_cli.casework.exports import CASE_EXPORT_KEYS
 from send_cli.casework.officers import add_officer
 from send_cli.errors import BadInput, SendError
 from send_cli.rules.cells import FORMULA_LEADERS
-from send_cli.rules.people import REQUESTED_BY
+from send_cli.rules.people import REQUESTED_BY, REQUESTED_BY_OLD
 from send_cli.settings import parse_date, parse_officer_code
 from send_cli.store.audit import record
 from send_cli.store.models import Case, Officer
@@ -44,7 +44,7 @@ CASE_OPTIONAL = ("requested_by", "setting", "status")
 IMPORT_STATUS = "requested"
 # The columns an import writes, in this order.
 CASE_COLUMNS = ("ref", "name", "dob", "officer_id", "received", "requested_by", "setting",
-                "status", "created_at")
+                "person_id", "transferred_from", "status", "created_at")
 OFFICER_REQUIRED = ("code", "name", "email", "team", "role")
 # as `officer list --format csv` writes them; an absence is not imported (it
 # is recorded with 'officer away' in the store it applies to)
@@ -76,6 +76,7 @@ class _Sheet:
     path: Path
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    instead: dict[str, str] = field(default_factory=dict)  # a required column -> another
     columns: dict[str, int] = field(default_factory=dict)
     width: int = 0
 
@@ -139,7 +140,8 @@ class _Sheet:
             if name in self.columns:
                 raise BadInput(f"{self.name} has the column '{name}' twice")
             self.columns[name] = i
-        missing = [c for c in self.required if c not in self.columns]
+        missing = [c for c in self.required if c not in self.columns
+                   and self.instead.get(c) not in self.columns]
         if missing:
             raise BadInput(f"{self.name} has no column '{missing[0]}'; it needs at least "
                            f"{','.join(self.required)}")
@@ -327,7 +329,10 @@ def import_cases(*, session: Session, path: Path, actor: str, now: datetime,
 
     Raises BadRows listing every bad row (nothing is written), or BadInput
     for a file that cannot be read as the expected CSV at all."""
-    sheet = _Sheet(path, CASE_REQUIRED, CASE_OPTIONAL)
+    from send_cli.casework.persons import IMPORT_COLUMNS
+
+    sheet = _Sheet(path, CASE_REQUIRED, CASE_OPTIONAL + IMPORT_COLUMNS,
+                   instead={"name": "surname"})
     with _big_cache(session):
         return _import_cases(session=session, sheet=sheet, actor=actor, now=now,
                              progress=progress)
@@ -359,11 +364,17 @@ def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,
     seen: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
     per_officer: dict[str, int] = {}
+    from send_cli.casework.persons import IMPORT_COLUMNS, PERSON_COLUMNS, PeopleImport
+    from send_cli.store.models import Person
+
     cases = _BulkInsert(session, Case.__table__, CASE_COLUMNS)
+    people_rows = _BulkInsert(session, Person.__table__, PERSON_COLUMNS)
+    people = PeopleImport(session, now, people_rows.add)
     count = 0
     ticks = 0
     rows = sheet.rows()  # reads the header
     pick = sheet.picker(CASE_EXPORT_KEYS)
+    pick_person = sheet.picker(IMPORT_COLUMNS)
 
     for line, row in rows:
         if progress is not None:
@@ -375,7 +386,9 @@ def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,
             problems.append((line, f"has {len(row)} fields; the header has {sheet.width}"))
             continue
         try:
-            values = _case_values(*pick(row), officers=officers, today=today)
+            values = _case_values(*pick(row), officers=officers, today=today, people=people,
+                                  line=line, person=dict(zip(IMPORT_COLUMNS,
+                                                             pick_person(row), strict=True)))
         except SendError as exc:
             problems.append((line, exc.message))
             continue
@@ -391,16 +404,24 @@ def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,
                              + (f" (as '{there}')" if there != ref else "")))
             continue
         count += 1
+        people.keep()
         if problems:  # the import will be refused: keep checking, stop writing
             continue
         code = values[-1]
         per_officer[code] = per_officer.get(code, 0) + 1
+        if len(cases.pending) == CHUNK - 1:  # the people a chunk of cases refers to first
+            people_rows.flush()
         cases.add(values[:-1] + (IMPORT_STATUS, now))
     if progress is not None and ticks:
         progress(ticks)
+    problems = sorted(problems + people.store_duplicates())
     if problems:
         raise BadRows(sheet.name, problems)
+    people_rows.flush()
     cases.flush()
+    if people_rows.count and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT setval(pg_get_serial_sequence('persons', 'id'), "
+                             "(SELECT max(id) FROM persons))"))
     if count:
         _refresh_clocks(session, first_id, today)
         record(session, officer=actor, now=now, action="case.import", entity="import",
@@ -411,29 +432,35 @@ def _import_cases(*, session: Session, sheet: _Sheet, actor: str, now: datetime,
 
 def _case_values(ref: str, name: str, dob_text: str, code: str, received_text: str,
                  requested_by_text: str, setting: str, status: str, *,
-                 officers: dict[str, tuple[int, bool]], today: date) -> tuple[Any, ...]:
+                 officers: dict[str, tuple[int, bool]], today: date, people: Any, line: int,
+                 person: dict[str, str]) -> tuple[Any, ...]:
     """One row's values for the cases table, checked as `case add` checks them:
     CASE_COLUMNS but status and created_at, then the officer's code. The
     arguments are the cells in the order of CASE_EXPORT_KEYS."""
     if not ref:
         raise BadInput("ref is empty; give each case its reference")
     name = _plain_text(unneutralise(name), what="name", max_len=NAME_MAX)
-    if not dob_text:
-        raise BadInput("dob is empty; give the date of birth, YYYY-MM-DD")
-    try:
-        dob = _date(dob_text, "dob")
-    except BadInput:  # never repeat a date of birth, even a mistyped one
-        raise BadInput("dob is not a real date; use YYYY-MM-DD") from None
+    for key in ("forename", "surname"):
+        person[key] = _plain_text(unneutralise(person[key]), what=key, max_len=NAME_MAX)
+    dob = None
+    if dob_text:
+        try:
+            dob = _date(dob_text, "dob")
+        except BadInput:  # never repeat a date of birth, even a mistyped one
+            raise BadInput("dob is not a real date; use YYYY-MM-DD") from None
     if not received_text:
         raise BadInput("received is empty; give the day the request came, YYYY-MM-DD")
     received = _date(received_text, "received")
     requested_by = requested_by_text or None
+    requested_by = REQUESTED_BY_OLD.get(requested_by or "", requested_by)
     if requested_by is not None and requested_by not in REQUESTED_BY:
         raise BadInput(f"requested_by '{requested_by}' is not known; use one of: "
                        f"{', '.join(REQUESTED_BY)}, or leave it empty")
     if status and status != IMPORT_STATUS:
         raise BadInput(f"status '{status}' cannot be imported; an import registers new "
                        f"requests (status '{IMPORT_STATUS}' or empty)")
+    person_id, name, dob, transferred_from = people.person(line=line, ref=ref, name=name,
+                                                           dob=dob, cells=person)
     check_case_fields(ref=ref, name=name, dob=dob, received=received,
                       requested_by=requested_by, today=today)
     if not code:
@@ -445,7 +472,8 @@ def _case_values(ref: str, name: str, dob_text: str, code: str, received_text: s
         raise BadInput(f"officer '{code}' has left")
     setting_value = _plain_text(unneutralise(setting), what="setting",
                                 max_len=SETTING_MAX) or None
-    return (ref, name.strip(), dob, found[0], received, requested_by, setting_value, code)
+    return (ref, name.strip(), dob, found[0], received, requested_by, setting_value,
+            person_id, transferred_from, code)
 
 
 def _refresh_clocks(session: Session, after_id: int, today: date) -> None:

@@ -60,13 +60,58 @@ def under5_months(session: Session) -> int:
     return int(cache[rules.UNDER5_SETTING])
 
 
+# The council's items in the SEN2 return's header (DfE SEN2 guide).
+SEN2_MEANINGS = {
+    "la-code": "the council's 3-digit LA number, for the SEN2 return",
+    "dmo": "has a Designated Medical Officer: Y, N or R (recruiting), for SEN2",
+    "dco": "has a Designated Clinical Officer: Y, N or R (recruiting), for SEN2",
+    "dsco": "has a Designated Social Care Officer: Y, N or R (recruiting), for SEN2",
+}
+
+
 def setting_rows(session: Session) -> list[dict[str, Any]]:
+    from send_cli.rules.sen2 import SETTINGS as SEN2_SETTINGS
+
     out = []
     for name, (key, default, meaning) in SETTINGS.items():
         row = session.get(Setting, key)
         out.append({"setting": name, "value": row.value if row else default,
                     "default": default, "meaning": meaning})
+    for name, key in SEN2_SETTINGS.items():
+        row = session.get(Setting, key)
+        out.append({"setting": name, "value": row.value if row else None, "default": None,
+                    "meaning": SEN2_MEANINGS[name]})
     return out
+
+
+def set_sen2_setting(*, session: Session, name: str, value: str, actor: str,
+                     now: datetime) -> tuple[str | None, str]:
+    """The council's LA code or its designated officers, for the SEN2 header."""
+    from send_cli.rules import sen2
+    from send_cli.rules.sen2 import SETTINGS as SEN2_SETTINGS
+
+    text = value.strip().upper()
+    if name == "la-code":
+        if not sen2.is_la_code(text):
+            raise BadInput(f"la-code '{value}' is not an LA code; use the council's 3-digit "
+                           "number, e.g. 855")
+    elif text not in sen2.DESIGNATED:
+        raise BadInput(f"{name} '{value}' is not known; use Y (yes), N (no) or R "
+                       "(recruiting)")
+    key = SEN2_SETTINGS[name]
+    row = session.get(Setting, key)
+    old = row.value if row else None
+    if old == text:
+        raise Conflict(f"{name} is already {text}")
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+        session.add(row)
+    session.flush()
+    record(session, officer=actor, now=now, action="setting.set", entity="setting",
+           entity_id=key, before={name: old}, after={name: text})
+    return old, text
 
 
 def set_setting(*, session: Session, name: str, value: str, actor: str,
@@ -74,7 +119,8 @@ def set_setting(*, session: Session, name: str, value: str, actor: str,
     """Change a council setting. Returns (old value, new value, cases whose
     clocks were recomputed)."""
     if name not in SETTINGS:
-        raise BadInput(f"setting '{name}' is not known; use one of: {', '.join(SETTINGS)}")
+        raise BadInput(f"setting '{name}' is not known; use one of: "
+                       f"{', '.join(list(SETTINGS) + list(SEN2_MEANINGS))}")
     key, default, _ = SETTINGS[name]
     low, high, unit = SETTING_RANGES[name]
     months = value.strip()
@@ -208,9 +254,20 @@ def _not_before_request(day: date, what: str, case: Case) -> None:
 
 # -- milestones -------------------------------------------------------------
 def record_milestone(*, session: Session, case: Case, kind: str, on: date,
-                     outcome: str | None, actor: str, now: datetime) -> Milestone:
-    """Record a milestone on CASE (validated), move its status, refresh its clocks."""
+                     outcome: str | None, actor: str, now: datetime,
+                     cease_reason: str | None = None) -> Milestone:
+    """Record a milestone on CASE (validated), move its status, refresh its
+    clocks. A plan that ends ('ceased') carries one of SEN2's nine cease
+    reasons, kept as the milestone's outcome."""
+    from send_cli.rules.sen2 import CEASE_REASONS
+
     _not_closed(case)
+    if cease_reason is not None:
+        if kind != "ceased":
+            raise BadInput("--cease-reason goes with the milestone 'ceased'")
+        if cease_reason not in CEASE_REASONS:
+            raise BadInput(f"--cease-reason '{cease_reason}' is not known; use one of: "
+                           f"{', '.join(CEASE_REASONS)}")
     if kind not in rules.MILESTONES:
         raise BadInput(f"milestone '{kind}' is not known; use one of: "
                        f"{', '.join(rules.MILESTONES)}")
@@ -233,14 +290,17 @@ def record_milestone(*, session: Session, case: Case, kind: str, on: date,
         raise (Conflict if error == "conflict" else RuleViolation)(
             f"{case.ref}: {text}")
     before = case.status
-    milestone = Milestone(case_id=case.id, kind=kind, on=on, outcome=outcome, created_at=now)
+    milestone = Milestone(case_id=case.id, kind=kind, on=on,
+                          outcome=cease_reason if kind == "ceased" else outcome,
+                          created_at=now)
     session.add(milestone)
     case.status = rules.status_after(kind, outcome, case.status)
     session.add(case)
     session.flush()
     record(session, officer=actor, now=now, action="case.milestone", entity="milestone",
            entity_id=milestone.id, case_ref=case.ref, before={"status": before},
-           after={"milestone": kind, "on": on, "outcome": outcome, "status": case.status})
+           after={"milestone": kind, "on": on, "outcome": milestone.outcome,
+                  "status": case.status})
     refresh_deadlines(session=session, case=case, today=now.date())
     return milestone
 

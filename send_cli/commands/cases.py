@@ -17,6 +17,7 @@ from send_cli.commands.common import (
     state,
     text,
 )
+from send_cli.errors import BadInput
 
 app = typer.Typer(help="Cases: register a request for an EHC needs assessment and follow it.",
                   no_args_is_help=True)
@@ -28,41 +29,74 @@ CASE_COLUMNS = ("ref", "name", "dob", "officer", "status", "received", "requeste
 @app.command("add")
 def case_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help="The child's or young person's name.")],
-    dob: Annotated[str, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")],
     officer: Annotated[str, typer.Option("--officer", help="The named officer's code.")],
     received: Annotated[str, typer.Option("--received", help="The day the council received "
                                           "the request, YYYY-MM-DD: every statutory clock "
                                           "starts here.")],
+    name: Annotated[str | None, typer.Option(
+        "--name", help="The child's or young person's full name (split at its last space "
+        "into forename and surname; or give --forename and --surname).")] = None,
+    forename: Annotated[str | None, typer.Option("--forename", help="Forename(s).")] = None,
+    surname: Annotated[str | None, typer.Option("--surname", help="Surname.")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")] = None,
     ref: Annotated[str | None, typer.Option("--ref", help="The case reference; one is made "
                                             "(EHC-YEAR-NNNNN) if absent.")] = None,
     requested_by: Annotated[str | None, typer.Option(
         "--requested-by", autocompletion=completion.requested_by,
-        help="parent, young-person, school or professional.")] = None,
+        help="parent, young-person, setting (school or college), health, social-care or "
+             "other.")] = None,
     setting: Annotated[str | None, typer.Option("--setting", help="School or setting.")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="M, F or U (not known).")] = None,
+    ethnicity: Annotated[str | None, typer.Option(
+        "--ethnicity", help="CBDS code, e.g. WBRI; NOBT when not yet obtained.")] = None,
+    postcode: Annotated[str | None, typer.Option("--postcode", help="Home postcode.")] = None,
+    upn: Annotated[str | None, typer.Option("--upn", help="Unique Pupil Number.")] = None,
+    uln: Annotated[str | None, typer.Option("--uln", help="Unique Learner Number.")] = None,
+    upn_unknown: Annotated[str | None, typer.Option(
+        "--upn-unknown", help="UN1-UN10: why there is no UPN or ULN.")] = None,
+    transferred_from: Annotated[str | None, typer.Option(
+        "--transferred-from", help="LA code of the council a plan came from.")] = None,
+    same_child: Annotated[str | None, typer.Option(
+        "--same-child", help="A new request for the child of this case.",
+        metavar="REF")] = None,
+    new_child: Annotated[bool, typer.Option(
+        "--new-child", help="A different child who shares a known child's name and date "
+        "of birth.")] = False,
 ) -> None:
     """Register a request for an EHC needs assessment. Prints the reference.
+    A child already known (same forename, surname and date of birth, or the
+    same UPN) is refused, naming their case: add --same-child REF for a new
+    request for them, or --new-child for a different child.
 
-    Example: send-cli case add --name "Sam Jones" --dob 2016-05-04 --officer AO1
-    --received 2026-11-02 --requested-by parent
+    Example: send-cli case add --forename Sam --surname Jones --dob 2016-05-04
+    --officer AO1 --received 2026-11-02 --requested-by parent --sex M
     """
-    from send_cli.casework import cases
+    from send_cli.casework import cases, persons
     from send_cli.render import data_line
-    from send_cli.rules.people import REQUESTED_BY
+    from send_cli.rules.people import REQUESTED_BY, REQUESTED_BY_OLD
 
     st = state(ctx)
     if requested_by is not None:
-        choice(requested_by, REQUESTED_BY, what="--requested-by")
-    name = text(name, what="--name", max_len=200)
+        choice(requested_by, REQUESTED_BY + tuple(REQUESTED_BY_OLD), what="--requested-by")
+    if name is not None:
+        name = text(name, what="--name", max_len=200)
+        if forename is not None or surname is not None:
+            raise BadInput("--name is --forename and --surname together; give one or the "
+                           "others")
     setting = text(setting, what="--setting", required=False, max_len=200) or None
-    born = _date_of_birth(dob)
+    born = _date_of_birth(dob) if dob is not None else None
     got = a_date(received, what="--received")
-    assert born is not None and got is not None
+    assert got is not None
+    details = persons.Details(forename=forename, surname=surname, sex=sex,
+                              ethnicity=ethnicity, postcode=postcode, upn=upn, uln=uln,
+                              upn_unknown=upn_unknown)
     with st.store().write() as session:
         case = cases.add_case(session=session, ref=ref, name=name, dob=born,
-                                 officer=officer, received=got, requested_by=requested_by,
-                                 setting=setting, actor=st.settings.officer,
-                                 now=st.settings.now)
+                              officer=officer, received=got, requested_by=requested_by,
+                              setting=setting, actor=st.settings.officer,
+                              now=st.settings.now, details=details,
+                              same_child=same_child, new_child=new_child,
+                              transferred_from=transferred_from)
         ref_made = case.ref
     data_line(ref_made)
 

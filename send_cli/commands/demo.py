@@ -63,6 +63,10 @@ def demo(
     con.print("Try next:", style="bold")
     for line in TRY_NEXT:
         con.print(f"  send-cli --db {db} --now {reference} {line}")
+    con.print()
+    con.print("Notes:", style="bold")
+    for line in NOTES:
+        con.print(f"  {line}")
 
 
 TRY_NEXT = [
@@ -71,4 +75,15 @@ TRY_NEXT = [
     "followup list --officer CO1",
     "overdue --format csv -o overdue.csv",
     "calendar list --year 2026",
+    "report sen2 --year 2027 -o sen2-2027.xml",
+]
+
+# What the demo's SEN2 checks show, and why (sample_data/50_sen2.txt).
+NOTES = [
+    "The SEN2 checks list four deliberate queries and no errors: a request from",
+    "'other' (EHC-2026-00028), a placement recorded only as a type of setting",
+    "(OTH, EHC-2026-00014), a child whose sex is not known (EHC-2026-00025) and a",
+    "young person who is 25 on the census day (EHC-2026-00040). COLLECT asks for",
+    "a note on each; errors would block the return. The demo council's LA code,",
+    "999, is not a real council's.",
 ]

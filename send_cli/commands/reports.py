@@ -16,6 +16,7 @@ def register(root: typer.Typer) -> None:
         report_kpi,
         report_nightly,
         report_overdue,
+        report_sen2,
     )
 
     report_overdue.register(root)
@@ -23,3 +24,4 @@ def register(root: typer.Typer) -> None:
     report_deadlines.register(root)
     report_kpi.register(report_app)
     report_nightly.register(report_app)
+    report_sen2.register(report_app)

@@ -47,6 +47,10 @@ def case_milestone(
     reason: Annotated[str | None, typer.Option(
         "--reason", help="Why it is withdrawn or corrected (kept in the audit trail).")
                       ] = None,
+    cease_reason: Annotated[str | None, typer.Option(
+        "--cease-reason", help="Why the plan ended (ceased): max-age, needs-met, "
+        "higher-education, employment, transferred, not-engaging, moved-abroad, died or "
+        "other.")] = None,
 ) -> None:
     """Record a statutory step reached on a case; its status and clocks follow.
 
@@ -91,9 +95,9 @@ def case_milestone(
                                                now=st.settings.now)
         timeline.record_milestone(session=session, case=case, kind=milestone, on=day,
                                   outcome=outcome, actor=st.settings.officer,
-                                  now=st.settings.now)
+                                  now=st.settings.now, cease_reason=cease_reason)
         status = case.status
-    told = f" ({outcome})" if outcome else ""
+    told = f" ({outcome or cease_reason})" if outcome or cease_reason else ""
     message(f"{ref}: {milestone}{told} on {day} recorded"
             + (" in place of the one withdrawn" if correct else "") + f"; status {status}")
 
@@ -274,8 +278,9 @@ def setting_show(
 @setting_app.command("set")
 def setting_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="under5-review-months, retention-age or "
-                                        "retention-after-close-years.")],
+    name: Annotated[str, typer.Argument(help="under5-review-months, retention-age, "
+                                        "retention-after-close-years, la-code, dmo, dco or "
+                                        "dsco.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Change a council setting; the clocks it moves are recomputed at once.
@@ -286,6 +291,13 @@ def setting_set(
     from send_cli.render import message
 
     st = state(ctx)
+    if name in timeline.SEN2_MEANINGS:
+        with st.store().write() as session:
+            before, after = timeline.set_sen2_setting(session=session, name=name, value=value,
+                                                      actor=st.settings.officer,
+                                                      now=st.settings.now)
+        message(f"{name}: {before or 'not set'} -> {after}")
+        return
     with st.store().write() as session:
         old, new, cases = timeline.set_setting(session=session, name=name, value=value,
                                                actor=st.settings.officer,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from send_cli.casework.decisions import decision_rights
+from send_cli.rules import sen2
 from send_cli.settings import LONDON
 from send_cli.store.models import (
     AuditEntry,
@@ -198,8 +199,14 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
                  "setting": case.setting, "closed_on": case.closed_on,
                  "close_reason": case.close_reason},
     }
+    detail["case"].update(_person_view(session, case))
     detail.update(timeline.case_view(session, case, today))
     detail.update(case_reports.case_view(session, case))
+    detail["needs"] = [{"rank": rank, "need": code, "meaning": sen2.NEED_TYPES[code]}
+                       for rank, code in ((1, case.primary_need), (2, case.secondary_need))
+                       if code]
+    detail["placements"] = placement_rows(session, case.id)
+    detail["requests"] = request_rows(session, case)
     detail["contacts"] = list(contact_rows(session, case_id=case.id))
     detail["followups"] = list(followup_rows(session, today=today, case_id=case.id,
                                              include_done=True))
@@ -252,3 +259,48 @@ def officer_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
         return {}
     return dict(session.execute(
         select(Officer.id, Officer.code).where(Officer.id.in_(set(ids)))).all())
+
+
+def _person_view(session: Session, case: Case) -> dict[str, Any]:
+    """The child's details for 'case show' (the name and date of birth are
+    the case's own)."""
+    from send_cli.store.models import Person
+
+    person = session.get(Person, case.person_id) if case.person_id is not None else None
+    if person is None:
+        return {}
+    return {"forename": person.forename, "surname": person.surname, "sex": person.sex,
+            "ethnicity": person.ethnicity, "postcode": person.postcode, "upn": person.upn,
+            "uln": person.uln, "upn_unknown": person.upn_unknown,
+            "transferred_from": case.transferred_from}
+
+
+def placement_rows(session: Session, case_id: int) -> list[dict[str, Any]]:
+    """The case's placements for 'case show': where (URN, UKPRN or setting
+    code), rank, dates, and the unit, resourced, residential and work-based
+    learning details in words."""
+    from send_cli.store.models import Placement
+
+    out = []
+    for pl in session.execute(select(Placement).where(Placement.case_id == case_id)
+                              .order_by(Placement.rank, Placement.entry)).scalars():
+        where = (f"URN {pl.urn}" if pl.urn else f"UKPRN {pl.ukprn}" if pl.ukprn
+                 else f"{pl.setting_code}: {sen2.SEN_SETTINGS.get(pl.setting_code or '', '')}")
+        details = [w for w, on in (("SEN unit", pl.unit), ("resourced provision",
+                                                           pl.resourced)) if on]
+        if pl.residential:
+            details.append(sen2.RESIDENTIAL[pl.residential])
+        if pl.wbp:
+            details.append(sen2.WORK_BASED[pl.wbp])
+        out.append({"rank": pl.rank, "placement": where, "from": pl.entry,
+                    "to": pl.leaving, "details": ", ".join(details)})
+    return out
+
+
+def request_rows(session: Session, case: Case) -> list[dict[str, Any]]:
+    """Every request of the case's child, this one included."""
+    return [{"ref": r, "received": rec, "status": st, "this": r == case.ref}
+            for r, rec, st in session.execute(
+                select(Case.ref, Case.received, Case.status)
+                .where(Case.person_id == case.person_id)
+                .order_by(Case.received, Case.id))]

@@ -19,7 +19,10 @@ CASEWORK_ROLES = ("assessment-officer", "casework-officer", "senior-casework-off
 # you to an alternative contact"): a casework or assessment officer, the
 # ladder's first step.
 COVER_ROLES = ("assessment-officer", "casework-officer")
-REQUESTED_BY = ("parent", "young-person", "school", "professional")
+# who made the request, in the SEN2 return's sources (DfE SEN2 guide)
+REQUESTED_BY = ("parent", "young-person", "setting", "health", "social-care", "other")
+# the words used before the SEN2 sources, still taken (scripts, old files)
+REQUESTED_BY_OLD = {"school": "setting", "professional": "other"}
 MAX_AGE = 25  # a plan can last to 25; a request for someone 25 or over is refused
 
 

@@ -57,6 +57,8 @@ WHERE = {
     "AdviceRequest": "clocks",
     "KpiDay": "kpi",
     "OfficerCaseload": "kpi",
+    "Person": "persons",
+    "Placement": "persons",
 }
 
 __all__ = ["SQLModel", "load_all", *WHERE]
@@ -89,3 +91,4 @@ if TYPE_CHECKING:
     from send_cli.store.models.milestones import Appeal, Milestone  # noqa: F401
     from send_cli.store.models.panels import Meeting, Panel, PanelRemit  # noqa: F401
     from send_cli.store.models.people import Officer  # noqa: F401
+    from send_cli.store.models.persons import Person, Placement  # noqa: F401

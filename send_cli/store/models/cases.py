@@ -27,3 +27,9 @@ class Case(SQLModel, table=True):
     close_reason: str | None = None
     erased_at: dt.datetime | None = None
     created_at: dt.datetime
+    # the child or young person (every case has one; nullable in the schema
+    # only because SQLite cannot add a NOT NULL column referring to a table)
+    person_id: int | None = Field(default=None, foreign_key="persons.id", index=True)
+    primary_need: str | None = Field(default=None, max_length=4)  # SEN2 need type
+    secondary_need: str | None = Field(default=None, max_length=4)
+    transferred_from: str | None = Field(default=None, max_length=3)  # LA code

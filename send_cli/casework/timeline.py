@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from send_cli.errors import BadInput, Conflict, RuleViolation
+from send_cli.rules import figures
 from send_cli.rules import statutory as rules
 from send_cli.store.audit import record
 from send_cli.store.models import (
@@ -41,6 +42,10 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
         rules.UNDER5_SETTING, str(rules.DEFAULT_UNDER5_MONTHS),
         "months between reviews of the plan of a child under 5 (1-12; SEND Code of "
         "Practice 9.178 says consider every 3 to 6; the law's limit is 12)"),
+    "kpi-target-20-weeks": (
+        figures.TARGET_SETTING, figures.TARGET_DEFAULT,
+        "the council's own target for new plans issued within 20 weeks, a percentage "
+        "(0-100, or none); the KPI dashboard draws it beside England's figure"),
 }
 
 
@@ -62,17 +67,28 @@ def setting_rows(session: Session) -> list[dict[str, Any]]:
     return out
 
 
-def set_setting(*, session: Session, name: str, value: str, actor: str,
-                now: datetime) -> tuple[str, str, int]:
-    """Change a council setting. Returns (old value, new value, cases whose
-    clocks were recomputed)."""
-    if name not in SETTINGS:
-        raise BadInput(f"setting '{name}' is not known; use one of: {', '.join(SETTINGS)}")
-    key, default, _ = SETTINGS[name]
+def _setting_value(name: str, value: str) -> str:
+    """VALUE of setting NAME as stored, or BadInput saying what is accepted."""
+    if name == "kpi-target-20-weeks":
+        target = figures.parse_target(value)
+        if target is None:
+            raise BadInput(f"{name} '{value}' is not a percentage from 0 to 100 (at most one "
+                           "decimal place, e.g. 80 or 92.5) or 'none'")
+        return target
     months = value.strip()
     if not months.isdigit() or not 1 <= int(months) <= 12:
         raise BadInput(f"{name} '{value}' is not a number of months from 1 to 12")
-    months = str(int(months))
+    return str(int(months))
+
+
+def set_setting(*, session: Session, name: str, value: str, actor: str,
+                now: datetime) -> tuple[str, str, int | None]:
+    """Change a council setting. Returns (old value, new value, cases whose
+    clocks were recomputed; None for a setting that moves no clock)."""
+    if name not in SETTINGS:
+        raise BadInput(f"setting '{name}' is not known; use one of: {', '.join(SETTINGS)}")
+    key, default, _ = SETTINGS[name]
+    months = _setting_value(name, value)
     row = session.get(Setting, key)
     old = row.value if row else default
     if old == months:
@@ -86,6 +102,8 @@ def set_setting(*, session: Session, name: str, value: str, actor: str,
     session.info.pop("send_cli_settings", None)
     record(session, officer=actor, now=now, action="setting.set", entity="setting",
            entity_id=key, before={name: old}, after={name: months})
+    if key != rules.UNDER5_SETTING:
+        return old, months, None
     return old, months, _refresh_under_fives(session, now.date())
 
 

@@ -6,7 +6,12 @@ from typing import Annotated
 
 import typer
 
-from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, a_date, check_format, state
+from send_cli.commands.common import LimitOpt, OutputOpt, a_date, state
+
+KpiFormatOpt = Annotated[str, typer.Option(
+    "--format", "-f", help="table, csv, json, or html: the dashboard for managers, "
+    "one file that opens offline and prints on A4 (needs -o).",
+    metavar="table|csv|json|html")]
 
 
 def register(app: typer.Typer) -> None:
@@ -20,31 +25,36 @@ def report_kpi(
         "--to.")] = None,
     to: Annotated[str | None, typer.Option(
         "--to", help="Last day of the period, YYYY-MM-DD. Default: today.")] = None,
-    fmt: FormatOpt = "table",
+    fmt: KpiFormatOpt = "table",
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
     """The council's figures: plans within 20 weeks (with and without
     exceptions), decisions within 6 weeks, annual reviews on time, review
     decisions within 4 weeks, follow-ups kept, advice outstanding, caseload
-    (the table lists the --limit busiest officers; CSV and JSON every one).
+    (the table lists the --limit busiest officers; CSV and JSON every one),
+    each percentage with its trend over the last 12 months. JSON adds the
+    same month by month ('months'); --format html draws them as a dashboard.
 
-    Example: send-cli report kpi --from 2026-01-01 --to 2026-12-31 --format json
+    Example: send-cli report kpi --format html -o kpi.html
     """
     from datetime import timedelta
 
     from send_cli.errors import BadInput
-    from send_cli.render import emit_kpi
+    from send_cli.render import KPI_FORMATS, emit_kpi
     from send_cli.reports.kpi import kpi
     from send_cli.rules.statutory import add_months
 
     st = state(ctx)
-    check_format(fmt)
+    if fmt not in KPI_FORMATS:
+        raise BadInput(f"--format '{fmt}' is not known; use table, csv, json or html")
+    if fmt == "html" and output is None:
+        raise BadInput("--format html writes a file: give one with -o, e.g. -o kpi.html")
     today = st.settings.today
     end = a_date(to, what="--to") or today
     start = a_date(from_, what="--from") or add_months(end, -12) + timedelta(days=1)
     if start > end:
         raise BadInput(f"--from {start} is after --to {end}; give a period that runs forward")
     with st.store().read() as session:
-        figures = kpi(session, start=start, end=end, today=today)
+        figures = kpi(session, start=start, end=end, today=today, stock=fmt != "table")
     emit_kpi(figures, fmt=fmt, output=output, limit=limit)

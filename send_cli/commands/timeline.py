@@ -231,12 +231,14 @@ def setting_show(
 @setting_app.command("set")
 def setting_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="under5-review-months.")],
+    name: Annotated[str, typer.Argument(help="under5-review-months or "
+                                        "kpi-target-20-weeks.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Change a council setting; the clocks it moves are recomputed at once.
 
     Example: send-cli setting set under5-review-months 6
+    Example: send-cli setting set kpi-target-20-weeks 80
     """
     from send_cli.casework import timeline
     from send_cli.render import message
@@ -246,5 +248,8 @@ def setting_set(
         old, new, cases = timeline.set_setting(session=session, name=name, value=value,
                                                actor=st.settings.officer,
                                                now=st.settings.now)
-    message(f"{name}: {old} -> {new}; the review clocks of {cases} "
-            f"{'case' if cases == 1 else 'cases'} recomputed")
+    if cases is None:
+        message(f"{name}: {old} -> {new}")
+    else:
+        message(f"{name}: {old} -> {new}; the review clocks of {cases} "
+                f"{'case' if cases == 1 else 'cases'} recomputed")

@@ -31,6 +31,11 @@ def plan(cli, ref, received, assess, issue, draft, final):
 @pytest.fixture
 def year(team):
     """A year of casework, 2027."""
+    return worked_year(team)
+
+
+def worked_year(team):
+    """A year of casework, 2027 (the year fixture; the dashboard's tests use it too)."""
     # new plans issued in 2027 (20 weeks after the request, and how long it took)
     plan(team, "P1", "2026-11-02", "2026-12-10", "2027-02-01", "2027-02-05", "2027-03-22")
     # due 22 Mar, made on it: within; 140 days

@@ -10,8 +10,10 @@ import subprocess
 import sys
 
 import pytest
+from test_dashboard import assert_self_contained, check_every_figure
 
-FILES = ["deadlines.csv", "escalations.csv", "kpi.json", "overdue.csv", "summary.txt"]
+FILES = ["deadlines.csv", "escalations.csv", "kpi.html", "kpi.json", "overdue.csv",
+         "summary.txt"]
 NIGHT = "2027-01-07T02:00"
 
 
@@ -59,6 +61,12 @@ def test_the_bundle(office, tmp_path):
         ("C-2", "assessment-decision", "2027-01-11", "4")]
     kpi = json.loads((out / "kpi.json").read_text(encoding="utf-8"))
     assert kpi == office.json("report", "kpi", now=NIGHT)
+    # the managers' dashboard, drawn from the same figures, as report kpi draws it
+    page = (out / "kpi.html").read_text(encoding="utf-8")
+    assert check_every_figure(kpi, page) > 100
+    assert_self_contained(page)
+    office.ok("report", "kpi", "--format", "html", "-o", str(tmp_path / "k.html"), now=NIGHT)
+    assert (tmp_path / "k.html").read_text(encoding="utf-8") == page
     assert (out / "summary.txt").read_text(encoding="utf-8") == "\n".join([
         "send-cli nightly report for Thu 07 Jan 2027 (run 2027-01-07 02:00)",
         "",
@@ -83,7 +91,7 @@ def test_the_bundle(office, tmp_path):
         "   2. C-2: reply due 2026-12-30, 5 working days late; level 2, business support "
         "BS1; named officer AO1",
         "",
-        "Files: overdue.csv, escalations.csv, deadlines.csv, kpi.json, summary.txt",
+        "Files: overdue.csv, escalations.csv, deadlines.csv, kpi.json, kpi.html, summary.txt",
         "",
     ])
     assert "Ann Lee" not in (out / "summary.txt").read_text(encoding="utf-8")
@@ -96,7 +104,7 @@ def test_nothing_overdue_exits_0_and_verbose_says_what_it_wrote(office, tmp_path
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == (f"wrote overdue.csv, escalations.csv, deadlines.csv, kpi.json, "
-                             f"summary.txt to {out}: 0 overdue, 1 escalations, "
+                             f"kpi.html, summary.txt to {out}: 0 overdue, 1 escalations, "
                              "0 deadlines missed, 1 due within 30 days\n")
     assert read_csv(out / "overdue.csv") == []
     assert (out / "overdue.csv").read_text() == \
@@ -147,7 +155,8 @@ def test_files_are_renamed_into_place_from_the_same_folder(office, tmp_path, mon
     out = tmp_path / "n"
     office("report", "nightly", "--out", str(out), now=NIGHT)
     assert [os.path.basename(d) for _, _, d in moves] == \
-        ["overdue.csv", "escalations.csv", "deadlines.csv", "kpi.json", "summary.txt"]
+        ["overdue.csv", "escalations.csv", "deadlines.csv", "kpi.json", "kpi.html",
+         "summary.txt"]
     assert all(folder == str(out) and name.startswith(".") and name.endswith(".tmp")
                for folder, name, _ in moves)
 

@@ -433,7 +433,7 @@ def test_under_five_setting_recomputes_review_clocks(team):
     (("under5-review-months", "six"),
      "error: under5-review-months 'six' is not a number of months from 1 to 12"),
     (("colour", "blue"), "error: setting 'colour' is not known; use one of: under5-review-months, "
-     "retention-age, retention-after-close-years, la-code, dmo, dco, dsco"),
+     "kpi-target-20-weeks, retention-age, retention-after-close-years, la-code, dmo, dco, dsco"),
 ])
 def test_setting_refusals(cli, args, line):
     assert cli.fails(2, "setting", "set", *args) == line

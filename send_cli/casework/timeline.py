@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from send_cli.errors import BadInput, Conflict, RuleViolation, shown
+from send_cli.rules import figures
 from send_cli.rules import statutory as rules
 from send_cli.rules.retention import RETENTION_SETTINGS
 from send_cli.store.audit import record
@@ -42,6 +43,10 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
         rules.UNDER5_SETTING, str(rules.DEFAULT_UNDER5_MONTHS),
         "months between reviews of the plan of a child under 5 (1-12; SEND Code of "
         "Practice 9.178 says consider every 3 to 6; the law's limit is 12)"),
+    "kpi-target-20-weeks": (
+        figures.TARGET_SETTING, figures.TARGET_DEFAULT,
+        "the council's own target for new plans issued within 20 weeks, a percentage "
+        "(0-100, or none); the KPI dashboard draws it beside England's figure"),
     **{spec.name: (spec.key, spec.default, spec.help) for spec in RETENTION_SETTINGS},
 }
 # the whole numbers each setting takes, and what they count
@@ -114,20 +119,31 @@ def set_sen2_setting(*, session: Session, name: str, value: str, actor: str,
     return old, text
 
 
+def _setting_value(name: str, value: str) -> str:
+    """VALUE of setting NAME as stored, or BadInput saying what is accepted."""
+    if name == "kpi-target-20-weeks":
+        target = figures.parse_target(value)
+        if target is None:
+            raise BadInput(f"{name} '{shown(value)}' is not a percentage from 0 to 100 (at "
+                           "most one decimal place, e.g. 80 or 92.5) or 'none'")
+        return target
+    low, high, unit = SETTING_RANGES[name]
+    number = value.strip()
+    if not number.isdigit() or not low <= int(number) <= high:
+        raise BadInput(f"{name} '{shown(value)}' is not a number of {unit} from {low} "
+                       f"to {high}")
+    return str(int(number))
+
+
 def set_setting(*, session: Session, name: str, value: str, actor: str,
-                now: datetime) -> tuple[str, str, int]:
+                now: datetime) -> tuple[str, str, int | None]:
     """Change a council setting. Returns (old value, new value, cases whose
-    clocks were recomputed)."""
+    clocks were recomputed; None for a setting that moves no clock)."""
     if name not in SETTINGS:
         raise BadInput(f"setting '{name}' is not known; use one of: "
                        f"{', '.join(list(SETTINGS) + list(SEN2_MEANINGS))}")
     key, default, _ = SETTINGS[name]
-    low, high, unit = SETTING_RANGES[name]
-    months = value.strip()
-    if not months.isdigit() or not low <= int(months) <= high:
-        raise BadInput(f"{name} '{shown(value)}' is not a number of {unit} from {low} "
-                       f"to {high}")
-    months = str(int(months))
+    months = _setting_value(name, value)
     row = session.get(Setting, key)
     old = row.value if row else default
     if old == months:
@@ -141,8 +157,8 @@ def set_setting(*, session: Session, name: str, value: str, actor: str,
     session.info.pop("send_cli_settings", None)
     record(session, officer=actor, now=now, action="setting.set", entity="setting",
            entity_id=key, before={name: old}, after={name: months})
-    if name != "under5-review-months":
-        return old, months, 0
+    if key != rules.UNDER5_SETTING:
+        return old, months, None
     return old, months, _refresh_under_fives(session, now.date())
 
 

@@ -6,9 +6,16 @@ from typing import Annotated
 
 import typer
 
-from send_cli.commands.common import FormatOpt, LimitOpt, OutputOpt, a_date, check_format, state
+from send_cli.commands.common import LimitOpt, OutputOpt, a_date, check_format, state
 
-KPI_FORMATS = ("table", "csv", "json")  # one object, not a list: no workbook
+KpiFormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", help="table, csv, json, or html: the dashboard for managers, "
+    "one file that opens offline and prints on A4 (needs -o). Default: from -o's "
+    "extension (.html for the dashboard), else table.",
+    metavar="table|csv|json|html")]
+
+# one object, not a list: no workbook; html is the managers' dashboard
+KPI_FORMATS = ("table", "csv", "json", "html")
 
 
 def register(app: typer.Typer) -> None:
@@ -22,16 +29,18 @@ def report_kpi(
         "--to.")] = None,
     to: Annotated[str | None, typer.Option(
         "--to", help="Last day of the period, YYYY-MM-DD. Default: today.")] = None,
-    fmt: FormatOpt = None,
+    fmt: KpiFormatOpt = None,
     output: OutputOpt = None,
     limit: LimitOpt = 50,
 ) -> None:
     """The council's figures: plans within 20 weeks (with and without
     exceptions), decisions within 6 weeks, annual reviews on time, review
     decisions within 4 weeks, follow-ups kept, advice outstanding, caseload
-    (the table lists the --limit busiest officers; CSV and JSON every one).
+    (the table lists the --limit busiest officers; CSV and JSON every one),
+    each percentage with its trend over the last 12 months. JSON adds the
+    same month by month ('months'); --format html draws them as a dashboard.
 
-    Example: send-cli report kpi --from 2026-01-01 --to 2026-12-31 --format json
+    Example: send-cli report kpi --format html -o kpi.html
     """
     from datetime import timedelta
 
@@ -48,5 +57,5 @@ def report_kpi(
     if start > end:
         raise BadInput(f"--from {start} is after --to {end}; give a period that runs forward")
     with st.store().read() as session:
-        figures = kpi(session, start=start, end=end, today=today)
+        figures = kpi(session, start=start, end=end, today=today, stock=fmt != "table")
     emit_kpi(figures, fmt=fmt, output=output, limit=limit)

@@ -278,14 +278,15 @@ def setting_show(
 @setting_app.command("set")
 def setting_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="under5-review-months, retention-age, "
-                                        "retention-after-close-years, la-code, dmo, dco or "
-                                        "dsco.")],
+    name: Annotated[str, typer.Argument(help="under5-review-months, kpi-target-20-weeks, "
+                                        "retention-age, retention-after-close-years, "
+                                        "la-code, dmo, dco or dsco.")],
     value: Annotated[str, typer.Argument(help="The new value.")],
 ) -> None:
     """Change a council setting; the clocks it moves are recomputed at once.
 
     Example: send-cli setting set under5-review-months 6
+    Example: send-cli setting set kpi-target-20-weeks 80
     """
     from send_cli.casework import timeline
     from send_cli.render import message
@@ -302,8 +303,8 @@ def setting_set(
         old, new, cases = timeline.set_setting(session=session, name=name, value=value,
                                                actor=st.settings.officer,
                                                now=st.settings.now)
-    if name == "under5-review-months":
+    if cases is None:
+        message(f"{name}: {old} -> {new}")
+    else:
         message(f"{name}: {old} -> {new}; the review clocks of {cases} "
                 f"{'case' if cases == 1 else 'cases'} recomputed")
-    else:
-        message(f"{name}: {old} -> {new}")

@@ -551,9 +551,20 @@ def _flat(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
         for item in value:
             label = next(iter(item.values()))
             for k, v in list(item.items())[1:]:
-                yield f"{prefix}.{label}.{k}", v
+                yield from _flat(f"{prefix}.{label}.{k}", v)
     else:
         yield prefix, value
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+TREND_MONTHS = 12
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """Percentages (0-100) as one character each, ▁ for 0-12.4% up to █ for
+    87.5% and more; '·' for a month without enough cases for a percentage."""
+    return "".join("·" if v is None else SPARKS[min(len(SPARKS) - 1, int(v * len(SPARKS) / 100))]
+                   for v in values)
 
 
 def kpi_chart(months: Sequence[Mapping[str, Any]], width: int = 30) -> list[Any]:
@@ -580,8 +591,16 @@ def kpi_chart(months: Sequence[Mapping[str, Any]], width: int = 30) -> list[Any]
 
 def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None,
              limit: int | None = DEFAULT_LIMIT) -> None:
-    """'report kpi': one JSON object; key,value CSV; or tables and a chart
-    (the caseload table: the LIMIT busiest officers and a count of the rest)."""
+    """'report kpi': one JSON object; key,value CSV; the HTML dashboard; or
+    tables and a chart (the caseload table: the LIMIT busiest officers and a
+    count of the rest)."""
+    if fmt == "html":
+        from send_cli.render.dashboard import kpi_html
+
+        page = kpi_html(_plain_tree(figures))
+        with destination(output) as fh:
+            fh.write(page)
+        return
     with destination(output) as fh:
         if fmt == "json":
             fh.write(json.dumps(_plain_tree(figures), indent=2, ensure_ascii=False) + "\n")
@@ -594,21 +613,28 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
         from rich.table import Table
 
         con = console(fh)
+        months = list(figures.get("months") or [])[-TREND_MONTHS:]
         con.print(f"KPIs {figures['from']} to {figures['to']}", style="bold")
         t = Table(box=box.SIMPLE_HEAD, show_edge=False)
         for header, justify in (("figure", "left"), ("count", "right"), ("of", "right"),
-                                ("%", "right")):
-            t.add_column(header, justify=justify)  # type: ignore[arg-type]
+                                ("%", "right"), (f"last {len(months)} months", "left")):
+            t.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
         for label, part, whole, share in KPI_LINES:
             value = figures.get(share)
             t.add_row(label, cell(figures.get(part)), cell(figures.get(whole)),
-                      "-" if value is None else f"{value:.1f}")
+                      "-" if value is None else f"{value:.1f}",
+                      sparkline([m.get(f"{share}_12m") for m in months]))
         t.add_row("Plans with a reg 10(4) exception", cell(figures.get("plans_with_exceptions")),
-                  cell(figures.get("plans_issued")), "")
+                  cell(figures.get("plans_issued")), "", "")
         avg = figures.get("avg_weeks_to_issue")
         t.add_row("Average weeks from request to plan", "-" if avg is None else f"{avg:.1f}",
-                  "", "")
+                  "", "", "")
         con.print(t)
+        if months:
+            few = figures.get("min_cases_for_a_percentage")
+            con.print(f"Trend: the figure over the 12 months to each month from "
+                      f"{months[0]['month']} to {months[-1]['month']},\n▁ 0% to █ 100%; "
+                      f"· fewer than {few} cases to count.")
         con.print()
         con.print(f"Advice outstanding on {figures['to']}", style="bold")
         a = Table(box=box.SIMPLE_HEAD, show_edge=False)

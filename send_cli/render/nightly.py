@@ -1,6 +1,6 @@
 """Writing the nightly bundle into one folder for cron: overdue.csv,
-escalations.csv, deadlines.csv, kpi.json and summary.txt (their contents come
-from reports.nightly).
+escalations.csv, deadlines.csv, kpi.json, kpi.html (the dashboard, drawn from
+kpi.json's figures) and summary.txt (their contents come from reports.nightly).
 
 Each file is written to a temporary file in the same folder, flushed to disk,
 and only then renamed over the old one (os.replace is atomic), so a reader
@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from send_cli.errors import BadInput, Interrupted, SendError
 from send_cli.render import plain, write_csv
+from send_cli.render.dashboard import kpi_html
 
 if TYPE_CHECKING:
     from send_cli.reports.nightly import Bundle, Nightly
@@ -103,7 +104,7 @@ class _Staged:
 
 
 def write_bundle(report: Nightly, *, folder: Path) -> Bundle:
-    """Write the five files of REPORT into FOLDER (from prepare_folder)."""
+    """Write the six files of REPORT into FOLDER (from prepare_folder)."""
     bundle = report.bundle
     bundle.folder = folder
     staged = _Staged(folder)
@@ -112,6 +113,8 @@ def write_bundle(report: Nightly, *, folder: Path) -> Bundle:
             staged.write(name, lambda fh, keys=keys, rows=rows: write_csv(rows(), keys, fh))
         staged.write("kpi.json", lambda fh: fh.write(json.dumps(
             report.figures, indent=2, ensure_ascii=False, default=_json_value) + "\n"))
+        staged.write("kpi.html", lambda fh: fh.write(kpi_html(json.loads(json.dumps(
+            report.figures, default=_json_value)))))
         text = report.summary()
         staged.write("summary.txt", lambda fh: fh.write(text))
         staged.commit()

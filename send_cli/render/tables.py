@@ -156,6 +156,11 @@ def fit(cols: Sequence[Col], texts: Sequence[Sequence[str]], whole: Sequence[boo
     return Fitted([cols[i] for i in alive], [widths[i] for i in alive], dropped)
 
 
+# Columns that are usually empty (an absence and its cover): left out of a
+# table on screen when no row shown has one. CSV, JSON and xlsx keep them.
+SPARSE = frozenset({"for", "cover", "away_from", "away_to"})
+
+
 def draw(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *, width: int,
          human: Any, title: str | None = None, limit: int | None = None,
          fixed: Mapping[str, str] | None = None, details: Sequence[Col] = (),
@@ -167,7 +172,6 @@ def draw(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *, width: in
     drawn under their row, indented, when they hold something: cut to one
     line, or whole over several (WRAP_DETAILS)."""
     fixed = fixed or {}
-    cols = [c for c in columns if c.key not in fixed]
     shown_rows: list[Mapping[str, Any]] = []
     counted = 0
     for row in rows:
@@ -176,6 +180,8 @@ def draw(rows: Iterable[Mapping[str, Any]], columns: Sequence[Col], *, width: in
             shown_rows.append(row)
         elif limit is not None:
             continue
+    cols = [c for c in columns if c.key not in fixed
+            and not (c.key in SPARSE and not any(r.get(c.key) for r in shown_rows))]
     texts = [[human(r.get(c.key)) for c in cols] for r in shown_rows]
     whole = [_is_whole(c, [r.get(c.key) for r in shown_rows]) for c in cols]
     fitted = fit(cols, texts, whole, width, keep_free_whole=keep_free_whole)

@@ -31,6 +31,14 @@ Definitions (README 'timeline' section):
   owed no more once the assessment or the plan was refused, the plan ceased
   or the case closed by then.
 - caseload: open cases per officer, today.
+
+Month by month ('months', for the dashboard and the terminal's trend
+lines): the same measures for each calendar month of the period (the first
+and last cut to the period), and as each month ended: the requests open at
+each stage and the advice outstanding; and each percentage over the twelve
+months to that month ('_12m', as the SEN2 return counts a year), which
+steadies the line where a month has few cases. A percentage is null when
+fewer than MIN_CASES_FOR_A_PERCENTAGE cases count in it (rules/figures.py).
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlmodel import Session
 
+from send_cli.rules import figures as reference
 from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, add_months
 from send_cli.store.models import (
     AdviceRequest,
@@ -51,6 +60,7 @@ from send_cli.store.models import (
     Milestone,
     Officer,
     OfficerCaseload,
+    Setting,
     TimeException,
 )
 
@@ -212,9 +222,12 @@ def _caseload(session: Session) -> dict[str, int]:
     return {code: int(count) for code, count in rows}
 
 
-def kpi(session: Session, *, start: date, end: date, today: date) -> dict[str, Any]:
+def kpi(session: Session, *, start: date, end: date, today: date,
+        stock: bool = True) -> dict[str, Any]:
     """The council's figures for the period START..END (both included), as
-    one JSON-ready object."""
+    one JSON-ready object. STOCK False leaves out of 'months' what stood at
+    each month's end (requests by stage, advice), which reads every request
+    of the period: the terminal's table does not show it."""
     dialect = session.get_bind().dialect.name
     figures: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(),
                                "as_at": today.isoformat()}
@@ -241,4 +254,167 @@ def kpi(session: Session, *, start: date, end: date, today: date) -> dict[str, A
     figures["advice_overdue"] = overdue
     figures["caseload"] = _caseload(session)
     figures["by_month"] = _by_month(session, start, end, dialect)
+    figures.update(_references(session))
+    figures["months"] = month_rows(session, start=start, end=end, stock=stock)
     return figures
+
+
+# -- month by month -----------------------------------------------------------
+# (key prefix, kept metric, numerator key, denominator key, percentage key)
+MONTHLY_SHARES = (
+    ("met:final-plan", "plans_issued", "plans_within_20_weeks", "pct_within_20_weeks"),
+    ("met:assessment-decision", "requests_decided", "requests_decided_within_6_weeks",
+     "pct_requests_decided_within_6_weeks"),
+    ("due:annual-review", "annual_reviews_due", "annual_reviews_on_time",
+     "pct_annual_reviews_on_time"),
+    ("met:review-decision", "review_decisions", "review_decisions_within_4_weeks",
+     "pct_review_decisions_within_4_weeks"),
+    ("met:amended-plan", "amended_plans", "amended_plans_on_time",
+     "pct_amended_plans_on_time"),
+    ("followups", "followups_due", "followups_kept", "pct_followups_kept"),
+)
+# The stages of a request still open, each by the clock it waits on: a
+# request is at a stage when that clock had started and was not met by the
+# day, and the clock before it had been (a refusal ends the later clocks).
+STAGES = (("deciding", "assessment-decision", None),
+          ("assessing", "issue-decision", "assessment-decision"),
+          ("drafting", "final-plan", "issue-decision"))
+
+
+MONTHS_MAX = 120  # a longer period gives its last ten years month by month
+ROLLING = 12  # months in the running figure ('_12m'), the span of the SEN2 return
+
+
+def month_pct(part: int, whole: int) -> float | None:
+    """A month's percentage: None when fewer cases than the figures need."""
+    if whole < reference.MIN_CASES_FOR_A_PERCENTAGE:
+        return None
+    return pct(part, whole)
+
+
+def _references(session: Session) -> dict[str, Any]:
+    row = session.get(Setting, reference.TARGET_SETTING)
+    return {"england_pct_within_20_weeks": reference.ENGLAND_PCT_WITHIN_20_WEEKS,
+            "england_year": reference.ENGLAND_YEAR,
+            "target_pct_within_20_weeks": reference.target_value(row.value if row else None),
+            "min_cases_for_a_percentage": reference.MIN_CASES_FOR_A_PERCENTAGE}
+
+
+def month_spans(start: date, end: date) -> list[tuple[str, date, date]]:
+    """(YYYY-MM, first day, last day) of each month of START..END, the first
+    and the last cut to the period."""
+    out = []
+    day = date(start.year, start.month, 1)
+    while day <= end:
+        following = add_months(day, 1)
+        out.append((f"{day.year:04d}-{day.month:02d}", max(day, start),
+                    min(following - timedelta(days=1), end)))
+        day = following
+    return out
+
+
+def _kept_by_month(session: Session, start: date, end: date,
+                   dialect: str) -> dict[tuple[str, str], tuple[int, int]]:
+    month = _month(KpiDay.day, dialect)
+    metrics = [m[0] for m in MONTHLY_SHARES]
+    return {(metric, m): (int(n or 0), int(ok or 0)) for metric, m, n, ok in session.execute(
+        select(KpiDay.metric, month, func.sum(KpiDay.n), func.sum(KpiDay.ok))
+        .where(KpiDay.metric.in_(metrics), KpiDay.day >= start, KpiDay.day <= end)
+        .group_by(KpiDay.metric, month))}
+
+
+def _exceptions_by_month(session: Session, start: date, end: date,
+                         dialect: str) -> dict[str, tuple[int, int]]:
+    """(plans under a reg 10(4) exception, of which within 20 weeks) per month."""
+    month = _month(Deadline.met_on, dialect)
+    return {m: (int(n), int(ok or 0)) for m, n, ok in session.execute(
+        select(month, func.count(Deadline.id), _count(_on_time()))
+        .where(Deadline.case_id.in_(select(TimeException.case_id).distinct()),
+               Deadline.milestone == "final-plan", Deadline.met_on >= start,
+               Deadline.met_on <= end, _has_exception())
+        .group_by(month))}
+
+
+def _open_by_stage(session: Session, spans: list[tuple[str, date, date]]) -> dict[
+        tuple[str, str], int]:
+    """Requests open at each stage as each month ended, {(month, stage): n}.
+    One pass over the request clocks that could be open in some month (not
+    met before the first month ended), each with the clock before it and its
+    case's closure; the months are counted from those rows."""
+    from sqlalchemy.orm import aliased
+
+    if not spans:
+        return {}
+    first, last = spans[0][2], spans[-1][2]
+    before = {milestone: prior for _, milestone, prior in STAGES}
+    stage_of = {milestone: stage for stage, milestone, _ in STAGES}
+    d, p = aliased(Deadline), aliased(Deadline)
+    prior = case(*((d.milestone == m, b) for m, b in before.items() if b), else_=None)
+    rows = session.execute(
+        select(d.milestone, d.start, d.met_on, p.met_on, Case.status, Case.closed_on)
+        .select_from(d).join(Case, Case.id == d.case_id)
+        .outerjoin(p, and_(p.case_id == d.case_id, p.milestone == prior))
+        .where(d.milestone.in_(list(before)), d.start <= last,
+               or_(d.met_on.is_(None), d.met_on > first))).all()
+    out: dict[tuple[str, str], int] = {}
+    for milestone, began, met, prior_met, status, closed_on in rows:
+        needs_prior = before[milestone] is not None
+        for month, _, day in spans:
+            if began > day or (met is not None and met <= day):
+                continue
+            if needs_prior and (prior_met is None or prior_met > day):
+                continue
+            if status == "closed" and (closed_on is None or closed_on <= day):
+                continue
+            key = (month, stage_of[milestone])
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+def month_rows(session: Session, *, start: date, end: date,
+               stock: bool = True) -> list[dict[str, Any]]:
+    """The measures month by month (see the module docstring): one row per
+    month of START..END, the last MONTHS_MAX of them."""
+    dialect = session.get_bind().dialect.name
+    spans = month_spans(start, end)[-MONTHS_MAX:]
+    start = spans[0][1]
+    kept = _kept_by_month(session, start, end, dialect)
+    excepted = _exceptions_by_month(session, start, end, dialect)
+    # the twelve months to each month: from eleven whole months before the first
+    since = add_months(date(start.year, start.month, 1), -(ROLLING - 1))
+    kept_since = _kept_by_month(session, since, end, dialect)
+    excepted_since = _exceptions_by_month(session, since, end, dialect)
+    all_months = [m for m, _, _ in month_spans(since, end)]
+    stages = _open_by_stage(session, spans) if stock else {}
+    rows = []
+    for month, first, last in spans:
+        row: dict[str, Any] = {"month": month, "from": first.isoformat(),
+                               "to": last.isoformat()}
+        at = all_months.index(month)
+        year = all_months[max(0, at - ROLLING + 1):at + 1]
+        for metric, whole, part, share in MONTHLY_SHARES:
+            n, ok = kept.get((metric, month), (0, 0))
+            row.update({whole: n, part: ok, share: month_pct(ok, n)})
+            n12 = sum(kept_since.get((metric, m), (0, 0))[0] for m in year)
+            ok12 = sum(kept_since.get((metric, m), (0, 0))[1] for m in year)
+            if metric == "met:final-plan":
+                with_exc, within_exc = excepted.get(month, (0, 0))
+                row.update({
+                    "plans_with_exceptions": with_exc,
+                    "plans_issued_excl_exceptions": n - with_exc,
+                    "plans_within_20_weeks_excl_exceptions": ok - within_exc,
+                    "pct_within_20_weeks_excl_exceptions": month_pct(ok - within_exc,
+                                                                     n - with_exc)})
+                exc12 = sum(excepted_since.get(m, (0, 0))[0] for m in year)
+                within_exc12 = sum(excepted_since.get(m, (0, 0))[1] for m in year)
+                row[f"{share}_12m"] = month_pct(ok12, n12)
+                row["pct_within_20_weeks_excl_exceptions_12m"] = month_pct(
+                    ok12 - within_exc12, n12 - exc12)
+            else:
+                row[f"{share}_12m"] = month_pct(ok12, n12)
+        if stock:
+            row["open_requests"] = {stage: stages.get((month, stage), 0)
+                                    for stage, _, _ in STAGES}
+            row["advice_outstanding"], row["advice_overdue"] = _advice(session, last)
+        rows.append(row)
+    return rows

@@ -1,8 +1,9 @@
 """The nightly bundle's contents for cron: the rows of overdue.csv,
-escalations.csv and deadlines.csv, the KPI figures for kpi.json and the text
-of summary.txt, all read in one read transaction so the files agree with each
-other. Each CSV has exactly the columns of its command's `--format csv`.
-Writing the files (whole or not at all) is the face's: render.nightly."""
+escalations.csv and deadlines.csv, the KPI figures for kpi.json and kpi.html
+(the managers' dashboard) and the text of summary.txt, all read in one read
+transaction so the files agree with each other. Each CSV has exactly the
+columns of its command's `--format csv`. Writing the files (whole or not at
+all) is the face's: render.nightly."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from send_cli.store.models import Officer
 
 DEADLINE_WITHIN_DAYS = 30  # deadlines.csv: the missed ones and those due in 30 days
 WORST = 10  # cases named in summary.txt
-FILES = ("overdue.csv", "escalations.csv", "deadlines.csv", "kpi.json", "summary.txt")
+FILES = ("overdue.csv", "escalations.csv", "deadlines.csv", "kpi.json", "kpi.html",
+         "summary.txt")
 
 
 @dataclass

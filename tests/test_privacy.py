@@ -281,3 +281,21 @@ def test_erase_leaves_no_declared_interest_anywhere(store_path: Any, team, backe
             for value in ("Xyzzy", "Plugh"):
                 at = raw.find(value.encode())
                 assert at < 0, (value, path.name, at // 4096, raw[at - 200:at + 100])
+
+
+@pytest.mark.sqlite_only  # the failure is provoked with an SQLite trigger
+def test_debug_tracebacks_show_no_row_values(team, store_path: Path) -> None:
+    """--debug prints the traceback of a failed write; the database error in
+    it names the SQL but not the child's name or date of birth."""
+    with sqlite3.connect(store_path) as con:
+        con.execute("CREATE TRIGGER refuse BEFORE INSERT ON cases "
+                    "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END")
+    result = team("--debug", "case", "add", "--ref", "Z-1", "--name", "Zebedee Quartermain",
+                  "--dob", "2015-02-03", "--officer", "CO1", "--received", "2026-11-02",
+                  "--new-child")
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" in result.stderr and "refused by a test trigger" in result.stderr
+    assert "INSERT INTO cases" in result.stderr  # the SQL is there to debug with
+    for personal in ("Zebedee", "Quartermain", "2015-02-03"):
+        assert personal not in result.stderr
+    assert team.json("case", "list") == []

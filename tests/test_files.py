@@ -64,9 +64,11 @@ def test_the_extension_picks_the_format(hostile, tmp_path):
     (("case", "show", "H-1", "-o", "x.xlsx"), "error: cannot tell the format of 'x.xlsx' from "
      "its name; name it .json, or give --format"),
     (("report", "kpi", "--format", "xlsx", "-o", "k.xlsx"),
-     "error: --format 'xlsx' is not offered here; use table, csv or json"),
-    (("report", "kpi", "-o", "k.html"), "error: cannot tell the format of 'k.html' from its "
-     "name; name it .csv or .json, or give --format"),
+     "error: --format 'xlsx' is not offered here; use table, csv, json or html"),
+    (("report", "kpi", "-o", "k.xlsx"), "error: cannot tell the format of 'k.xlsx' from its "
+     "name; name it .csv, .json or .html, or give --format"),
+    (("report", "sen2", "--year", "2027", "-o", "s.csv"), "error: 's.csv' names a csv file, "
+     "which is not offered here; use xml or xlsx"),
 ])
 def test_format_contradictions_are_usage_errors(hostile, tmp_path, args, line, monkeypatch):
     out = tmp_path / "out"

@@ -16,6 +16,7 @@ from send_cli.reports.sen2xml import SCHEMA
 NOW = "2027-01-25T10:00"
 GOOD_UPN = "B801200005001"
 BAD_UPN = "A801200005001"  # the same number with the wrong check letter
+BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.fixture
@@ -343,6 +344,7 @@ def test_erase_takes_the_childs_details_with_the_last_request(team: Any) -> None
     assert GOOD_UPN not in audit and "LE15 6HP" not in audit and "Eve" not in audit
 
 
+@pytest.mark.sqlite_only  # the demo makes a SQLite store of its own
 def test_the_demo_return_is_valid_and_has_only_its_deliberate_queries(
         cli: Any, tmp_path: Path) -> None:
     from send_cli.commands.demo import NOTES

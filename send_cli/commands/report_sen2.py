@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from send_cli.commands.common import FormatOpt, OutputOpt, a_date, state
+from send_cli.commands.common import OutputOpt, a_date, state
 
 FINDING_COLUMNS = ("case_ref", "item", "severity", "message")
 
 
 def register(app: typer.Typer) -> None:
     app.command("sen2")(report_sen2)
+
+
+Sen2FormatOpt = Annotated[str | None, typer.Option(
+    "--format", "-f", metavar="xml|xlsx|table|csv|json",
+    help="The return: xml (the default; stdout without -o) or xlsx, a workbook with a "
+         "sheet per module for people to check (needs -o). With --check: table (the "
+         "default on screen), csv, json or xlsx. With -o and no --format, the file's "
+         "extension decides.")]
+RETURN_FORMATS = ("xml", "xlsx")
 
 
 def report_sen2(
@@ -25,26 +36,25 @@ def report_sen2(
     check: Annotated[bool, typer.Option(
         "--check", help="List what to put right (error) or explain (query) before "
         "submitting, instead of writing the return.")] = False,
-    fmt: FormatOpt = "table",
+    fmt: Sen2FormatOpt = None,
     output: OutputOpt = None,
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="With --check: exit 4 when there is an error.")] = False,
 ) -> None:
     """The SEN2 return: XML in the DfE's items and order (on stdout, or -o
-    FILE.xml), or with --check the findings to clear first. It covers the
-    requests, assessments and ceased plans of the calendar year before the
-    census, and the plans in force on the census date.
+    FILE.xml), or -o FILE.xlsx, the same return as a workbook with a sheet
+    per module and one of the checks, for people to look over; with --check
+    the findings to clear first. It covers the requests, assessments and
+    ceased plans of the calendar year before the census, and the plans in
+    force on the census date.
 
     Example: send-cli report sen2 --year 2027 -o sen2-2027.xml
     """
-    import os
-
     from send_cli import __version__
     from send_cli.commands.common import check_format
     from send_cli.errors import BadInput, RuleViolation
-    from send_cli.render import destination, emit, message
+    from send_cli.render import emit, message
     from send_cli.reports import sen2 as report
-    from send_cli.reports.sen2xml import xml_chunks
     from send_cli.rules import sen2 as rules
 
     st = state(ctx)
@@ -59,7 +69,7 @@ def report_sen2(
         raise BadInput(f"--census {day} is not in {year}; the census of the {year} return "
                        f"falls in January {year}")
     if check:
-        check_format(fmt)
+        fmt = check_format(fmt, output)
         with st.store().read() as session:
             head = report.header(session, year=year, census=day, made=st.settings.now,
                                  release=__version__)
@@ -73,12 +83,9 @@ def report_sen2(
         if exit_code and errors:
             raise typer.Exit(4)
         return
-    if fmt != "table":
-        raise BadInput("--format is for --check; the return itself is XML (-o FILE.xml)")
     if exit_code:
         raise BadInput("--exit-code goes with --check")
-    if output is not None and output.suffix.lower() not in (".xml",):
-        raise BadInput(f"-o '{output}' does not end in .xml; the return is an XML file")
+    fmt = check_format(fmt, output, RETURN_FORMATS, default="xml")
     with st.store().read() as session:
         head = report.header(session, year=year, census=day, made=st.settings.now,
                              release=__version__)
@@ -88,32 +95,65 @@ def report_sen2(
                                 hint="See 'send-cli report sen2 --year "
                                      f"{year} --check'.")
         counts = {"persons": 0, "error": 0, "query": 0}
+        unlinked = list(report.unlinked(session, census=day))
+        counts["error"] += len(unlinked)
 
-        def people():  # counted, and checked, as they are written
+        def people() -> Iterator[tuple[Any, list[Any]]]:
+            """Each person with their findings, counted as they are written."""
             for person in report.persons(session, census=day):
                 counts["persons"] += 1
-                for f in rules.check_person(person, census=day, la=head.la):
+                found = list(rules.check_person(person, census=day, la=head.la))
+                for f in found:
                     counts[f.severity] += 1
-                yield person
+                yield person, found
 
-        # to a file: written beside it and renamed when whole, so a return
-        # that fails half way never leaves half a file under the real name
-        part = None if output is None else output.with_name(output.name + ".part")
-        try:
-            with destination(part) as fh:
-                for chunk in xml_chunks(head, people()):
-                    fh.write(chunk)
-        except BaseException:
-            if part is not None:
-                part.unlink(missing_ok=True)
-            raise
-        if part is not None and output is not None:
-            os.replace(part, output)
+        if fmt == "xlsx":
+            _workbook(head, unlinked, people(), output)
+        else:
+            _xml(head, (person for person, _ in people()), output)
     where = f" to {output}" if output is not None else ""
     message(f"SEN2 {year} (census {day}): {counts['persons']} people written{where}; "
             + _counted(counts["error"], counts["query"])
             + (f" (see 'send-cli report sen2 --year {year} --check')"
                if counts["error"] or counts["query"] else ""))
+
+
+def _xml(head: Any, people: Iterator[Any], output: Path | None) -> None:
+    """The return as XML on stdout, or in OUTPUT written aside and renamed
+    when whole (a return that fails half way leaves no half file)."""
+    from send_cli.render import destination
+    from send_cli.reports.sen2xml import xml_chunks
+
+    with destination(output) as fh:
+        for chunk in xml_chunks(head, people):
+            fh.write(chunk)
+
+
+def _workbook(head: Any, unlinked: list[Any], people: Iterator[tuple[Any, list[Any]]],
+              output: Path | None) -> None:
+    """The return as a workbook, a sheet per module and one of the checks,
+    streamed person by person, written aside and renamed when whole."""
+    from send_cli.errors import BadInput
+    from send_cli.render.files import safe_path
+    from send_cli.render.tables import Col
+    from send_cli.render.xlsx import write_sheets
+    from send_cli.reports import sen2modules as modules
+    from send_cli.rules.sen2 import check_header
+
+    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        yield modules.header_row(head)
+        for f in [*check_header(head), *unlinked]:
+            yield modules.finding_row(f)
+        for number, (person, found) in enumerate(people, 1):
+            yield from modules.person_rows(number, person)
+            for f in found:
+                yield modules.finding_row(f)
+
+    sheets = [(name, [Col(key) for key in keys]) for name, keys in modules.MODULES.items()]
+    if output is None:  # check_format has refused it already
+        raise BadInput("--format xlsx writes a file; add -o FILE.xlsx")
+    with safe_path(output) as tmp:
+        write_sheets(sheets, rows(), tmp)
 
 
 def _counted(errors: int, queries: int) -> str:

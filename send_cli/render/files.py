@@ -16,8 +16,9 @@ from typing import IO
 # Which format a file's extension means; a command offers the formats it
 # supports, and only those extensions are recognised for it.
 EXTENSIONS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx", ".html": "html",
-              ".htm": "html"}
+              ".htm": "html", ".xml": "xml"}
 FILE_FORMATS = frozenset(EXTENSIONS.values())
+STREAM_FORMATS = frozenset({"csv", "json", "xml"})  # text that can go to stdout too
 STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 _protected: list[Path] = []
@@ -53,13 +54,16 @@ def format_for(output: Path | None, fmt: str | None, supported: tuple[str, ...],
     ext = output.suffix.lower() if output is not None else ""
     by_name = EXTENSIONS.get(ext) if EXTENSIONS.get(ext) in supported else None
     if output is None:
-        if fmt in FILE_FORMATS - {"csv", "json"}:
+        if fmt in FILE_FORMATS - STREAM_FORMATS:
             raise BadInput(f"--format {fmt} writes a file; add -o FILE.{fmt}")
         return fmt or default
     if fmt is None:
         if by_name is not None:
             return by_name
         if default != "table":
+            if ext in EXTENSIONS:  # a kind of file this command does not write
+                raise BadInput(f"'{shown(output.name)}' names a {EXTENSIONS[ext]} file, "
+                               f"which is not offered here; use {offered}")
             return default
         files = [f".{f}" for f in supported if f != "table"]
         named = files[0] if len(files) == 1 else f"{', '.join(files[:-1])} or {files[-1]}"

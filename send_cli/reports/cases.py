@@ -299,6 +299,9 @@ def placement_rows(session: Session, case_id: int) -> list[dict[str, Any]]:
 
 def request_rows(session: Session, case: Case) -> list[dict[str, Any]]:
     """Every request of the case's child, this one included."""
+    if case.person_id is None:  # tied to no person: only itself
+        return [{"ref": case.ref, "received": case.received, "status": case.status,
+                 "this": True}]
     return [{"ref": r, "received": rec, "status": st, "this": r == case.ref}
             for r, rec, st in session.execute(
                 select(Case.ref, Case.received, Case.status)

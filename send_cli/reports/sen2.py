@@ -219,7 +219,20 @@ def _placement(pl: Any) -> rules.Placement:
 
 
 def findings(session: Session, head: rules.Header) -> Iterator[rules.Finding]:
-    """Every finding of the checks before submission, the header's first."""
+    """Every finding of the checks before submission: the header's, the
+    requests tied to no person, then each person's."""
     yield from rules.check_header(head)
+    yield from unlinked(session, census=head.census)
     for person in persons(session, census=head.census):
         yield from rules.check_person(person, census=head.census, la=head.la)
+
+
+def unlinked(session: Session, *, census: date) -> Iterator[rules.Finding]:
+    """An error for each request received by the census that is tied to no
+    person: the return is made person by person, so it would be left out."""
+    for ref in session.execute(select(Case.ref).where(
+            Case.person_id.is_(None), Case.erased_at.is_(None), Case.received <= census)
+            .order_by(Case.id)).scalars():
+        yield rules.Finding(ref, "Person", "error",
+                            "the request is tied to no child or young person, so the return "
+                            "leaves it out; see 'send-cli case show'")

@@ -2,6 +2,7 @@
 
     python benchmarks/generate.py --cases 25000 --db /tmp/send-county.db
     python benchmarks/generate.py --cases 720000 --db /tmp/send-england.db
+    python benchmarks/generate.py --cases 200000 --backlog --db /tmp/send-backlog.db
     python benchmarks/generate.py --cases 25000 --db postgresql+psycopg://u:p@host/db
 
 The store is opened with send_cli.store.open_store, so the project's own
@@ -115,8 +116,9 @@ class World:
     """What every case draws on: clock, calendar, officers, panels, meetings."""
 
     def __init__(self, *, now: datetime, cal: Any, london: Any, officers: dict[str, list],
-                 areas: list[dict[str, Any]]):
+                 areas: list[dict[str, Any]], backlog: bool = False):
         self.now = now
+        self.backlog = backlog  # every case an imported request, none decided
         self.today = now.date()
         self.cal = cal
         self.london = london
@@ -155,7 +157,10 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
     today, cal = world.today, world.cal
     case_id = ids("cases")
     roll = rng.random()
-    if roll < 0.78:
+    if world.backlog:  # a legacy caseload imported: requests waiting 9 weeks to 2.5 years
+        kind = "backlog"
+        received = today - timedelta(days=rng.randrange(63, 900))
+    elif roll < 0.78:
         kind = "plan"
         received = date(2018, 1, 1) + timedelta(days=rng.randrange(0, (date(2026, 5, 1)
                                                                        - date(2018, 1, 1)).days))
@@ -176,7 +181,7 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
     age_years = rng.choice((2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17))
     dob = received - timedelta(days=age_years * 365 + rng.randrange(0, 365))
     area = world.areas[n // CASES_PER_AREA % len(world.areas)]
-    if kind == "assessing":
+    if kind in ("assessing", "backlog"):
         officer_id, officer_code = rng.choice(world.officers["assessment-officer"])
     else:
         officer_id, officer_code = rng.choice(world.officers["casework-officer"])
@@ -196,6 +201,8 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
     late = rng.random() < 0.12  # this case runs late at one step or another
     assess_on = cal.on_or_after(received + timedelta(days=rng.randrange(25, 45 if not late
                                                                         else 60)))
+    if kind == "backlog":  # not decided: the 6-week clock long missed
+        assess_on = today + timedelta(days=1)
     refused = kind == "refused"
     status = "requested"
     advice: list[tuple[str, date, date | None]] = []
@@ -310,7 +317,7 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
                             reg if reg and reg <= today else None))
             out["appeals"].append({"id": ids("appeals"), "case_id": case_id,
                                    "decision_sent": sent, "certificate": appeals[-1][1],
-                                   "registered": appeals[-1][2],
+                                   "registered": appeals[-1][2], "followup_id": None,
                                    "created_at": local_dt(world, sent, 600)})
 
     # -- the stored clocks, by the project's own rules ------------------------
@@ -325,7 +332,8 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
                                  "basis": r.basis, "met_on": r.met_on, "detail": r.detail})
 
     # -- panels: referrals, papers, decisions ---------------------------------
-    requests: list[tuple[str, str, date]] = [("MAP", "ehcna", received + timedelta(days=14))]
+    requests: list[tuple[str, str, date]] = [] if kind == "backlog" else [
+        ("MAP", "ehcna", received + timedelta(days=14))]
     if not refused and status != "requested":
         requests.append(("MAP", "issue-decision", received + timedelta(days=84)))
     if status in ("plan-in-force", "ceased", "closed") and rng.random() < 0.15:
@@ -388,7 +396,7 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
     # -- contacts and the follow-ups they owe ---------------------------------
     last = closed_on or today
     span = max((last - received).days, 1)
-    n_contacts = rng.randrange(4, 17)
+    n_contacts = rng.randrange(1, 5) if kind == "backlog" else rng.randrange(4, 17)
     for _ in range(n_contacts):
         day = received + timedelta(days=rng.randrange(0, span))
         if day.weekday() >= 5:
@@ -467,7 +475,8 @@ def followup(world: World, ids: Ids, case_id: int, kind: str, due: date, officer
              done: date | None, created: datetime, contact_id: int | None = None,
              decision_id: int | None = None, referral_id: int | None = None) -> dict[str, Any]:
     return {"id": ids("followups"), "case_id": case_id, "kind": kind, "due": due,
-            "officer_id": officer_id, "level": 1, "reason": None, "contact_id": contact_id,
+            "officer_id": officer_id, "for_officer_id": None, "level": 1, "reason": None,
+            "contact_id": contact_id,
             "decision_id": decision_id, "referral_id": referral_id,
             "done_at": local_dt(world, done, 14 * 60) if done else None,
             "done_by": "generator" if done else None, "note": None, "created_at": created}
@@ -478,7 +487,8 @@ def audit(out: dict[str, list], ids: Ids, *, at: datetime, action: str, entity: 
     out["audit"].append({"id": ids("audit"), "at": at, "officer": "generator",
                          "action": action, "entity": entity, "entity_id": str(entity_id),
                          "case_ref": ref, "before": None,
-                         "after": json.dumps(after, sort_keys=True)})
+                         "after": json.dumps(after, sort_keys=True),
+                         "login": "generator", "seal": None})
 
 
 # -- the store-wide rows -------------------------------------------------------
@@ -712,9 +722,11 @@ def make_chunk(job: tuple[int, int, int]) -> dict[str, list[Any]]:
 
 
 def generate(db: str, cases: int, *, now_text: str = DEFAULT_NOW, seed: int = 2027,
-             analyze: bool = False, workers: int | None = None,
+             analyze: bool = False, workers: int | None = None, backlog: bool = False,
              echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Build the store at DB (it must not exist, or be empty) with CASES cases."""
+    """Build the store at DB (it must not exist, or be empty) with CASES cases;
+    with BACKLOG every case is a request not yet decided (an imported legacy
+    caseload: its clocks breached)."""
     import multiprocessing
     import os
 
@@ -758,7 +770,7 @@ def generate(db: str, cases: int, *, now_text: str = DEFAULT_NOW, seed: int = 20
              f"{len(meeting_rows)}; {time.perf_counter() - started:.1f} s")
         loader = Loader(store, tables)
         _JOB.update(world=World(now=now, cal=cal, london=LONDON, officers=by_role,
-                                areas=areas),
+                                areas=areas, backlog=backlog),
                     loader=loader, rules=rules, seed=seed)
         counts.update({name: 0 for name in TABLE_ORDER})
         counts["officers"], counts["meetings"] = len(officers), len(meeting_rows)
@@ -809,11 +821,14 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: CPUs - 1; 0: none)")
     parser.add_argument("--analyze", action="store_true",
                         help="run ANALYZE at the end (send-cli itself does not)")
+    parser.add_argument("--backlog", action="store_true",
+                        help="every case an imported request not yet decided (received 9 "
+                             "weeks to 2.5 years ago): a backlog of breached clocks")
     args = parser.parse_args(argv)
     if "://" not in args.db and Path(args.db).exists():
         parser.error(f"{args.db} exists; give a new file")
     counts = generate(args.db, args.cases, now_text=args.now, seed=args.seed,
-                      analyze=args.analyze, workers=args.workers)
+                      analyze=args.analyze, workers=args.workers, backlog=args.backlog)
     size = ""
     if "://" not in args.db:
         size = f", {Path(args.db).stat().st_size / 2**20:,.0f} MiB"

@@ -13,6 +13,14 @@ Groups (--only):
            demo store (limit 1.5x)
   writes   `contact log` and `decision log` on the big store against the demo
            store (limit 1.25x)
+  daily    the issue's targets, side by side in one run (every command of the
+           group interleaved): each daily read on the demo store against
+           `python -c "import sqlmodel, holidays"` (limit 0.4x), `contact log`
+           on the demo store against the same (1.1x), each daily read on the
+           backlog store (--backlog-db: 200,000 requests none decided,
+           generate.py --backlog) and on the big store (--db) against the
+           same on the demo store (1.5x), `--help` against `python -c pass`
+           (10x)
   bulk     (SQLite; or any of import, export, backup) `import cases` of
            as many rows as the big store has cases against sqlite3
            executemany of the same rows in one transaction (5x);
@@ -257,6 +265,59 @@ def report_commands(store: Store) -> list[tuple[str, list[str]]]:
     if meeting:
         cmds.append(("panel agenda", ["panel", "agenda", "MAP", "--meeting", meeting]))
     return cmds
+
+
+def daily_commands(store: Store) -> list[tuple[str, list[str]]]:
+    """The reads an officer types all day, with arguments chosen for STORE."""
+    cmds = [("overdue", ["overdue"]), ("escalations", ["escalations"]),
+            ("deadlines --within 7", ["deadlines", "--within", "7"]),
+            ("followup list", ["followup", "list"]),
+            ("case list --officer CO1", ["case", "list", "--officer", "CO1"]),
+            ("case show", ["case", "show", store.show_ref()]),
+            ("panel agenda", ["panel", "agenda", "MAP", "--meeting",
+                              store.agenda_meeting() or "next"]),
+            ("panel meetings MAP", ["panel", "meetings", "MAP"]),
+            ("report kpi", ["report", "kpi"]), ("audit", ["audit"])]
+    return cmds
+
+
+def compile_bytecode() -> None:
+    """Write send_cli's bytecode, as an installed package has it (a checkout
+    run with PYTHONDONTWRITEBYTECODE would compile every module each time)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "send_cli"), quiet=1)
+
+
+def group_daily(demo: Store, backlog: Store | None, big: Store | None, runs: int,
+                echo: Callable[[str], None]) -> list[Row]:
+    compile_bytecode()
+    imports = Case('python -c "import sqlmodel, holidays"', FLOOR_IMPORTS)
+    floor = Case("python -c pass", FLOOR_PASS)
+    helped = Case("send-cli --help", [*send_cli(), "--help"])
+    ref = demo.open_refs(1, skip=3)[0]
+    contact = Case("contact log", demo.cli(
+        "contact", "log", ref, "--channel", "phone", "--direction", "in", "--party", "parent",
+        "--summary", "Benchmark: asked for a call back", "--at", NOW.replace("09:00", "08:45")))
+    on_demo = {label: Case(label, demo.cli(*args)) for label, args in daily_commands(demo)}
+    others = [(name, store, {label: Case(f"{label} ({name})", store.cli(*args))
+                             for label, args in daily_commands(store)})
+              for name, store in (("backlog", backlog), ("big", big)) if store is not None]
+    cases = [imports, floor, helped, contact, *on_demo.values(),
+             *(c for _, _, found in others for c in found.values())]
+    measure(cases, runs, echo)
+    rows = [compare("daily: demo store", label, case, "import sqlmodel, holidays", imports,
+                    0.4) for label, case in on_demo.items()]
+    rows.append(compare("daily: demo store", "contact log", contact,
+                        "import sqlmodel, holidays", imports, 1.1))
+    for name, store, found in others:
+        group = (f"daily: {store.cases():,} breached requests" if name == "backlog"
+                 else f"daily: {store.cases():,} cases")
+        rows += [compare(group, label, case, "same on demo store", on_demo[label], 1.5)
+                 for label, case in found.items()]
+    rows.append(compare("daily: startup", "send-cli --help", helped, "python -c pass", floor,
+                        10.0))
+    return rows
 
 
 def group_startup(runs: int, echo: Callable[[str], None]) -> list[Row]:
@@ -588,6 +649,8 @@ def main(argv: list[str] | None = None) -> int:
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--db", help="the big store (benchmarks/generate.py builds one)")
     parser.add_argument("--demo-db", help="the demo store (default: built fresh under --out)")
+    parser.add_argument("--backlog-db", help="the backlog store for the daily group "
+                        "(generate.py --backlog)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per command (7)")
     parser.add_argument("--bulk-runs", type=int, default=3,
                         help="timed runs of each bulk command (3)")
@@ -603,10 +666,10 @@ def main(argv: list[str] | None = None) -> int:
 
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
     unknown = set(groups) - {"startup", "demo", "scale", "writes", "bulk", "import", "export",
-                             "backup"}
+                             "backup", "daily"}
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
-    if set(groups) - {"startup", "demo"} and not args.db:
+    if set(groups) - {"startup", "demo", "daily"} and not args.db:
         parser.error("--db (the big store) is needed for scale, writes and bulk")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -617,11 +680,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows: list[Row] = []
     demo = big = None
-    if set(groups) & {"demo", "scale", "writes"}:
+    if set(groups) & {"demo", "scale", "writes", "daily"}:
         demo = Store(args.demo_db or build_demo(out, echo))
     if args.db:
         big = Store(args.db)
         echo(f"big store: {describe(args.db)}, {big.cases():,} cases")
+    if "daily" in groups and demo:
+        echo("daily reads")
+        backlog = Store(args.backlog_db) if args.backlog_db else None
+        rows += group_daily(demo, backlog, big, args.runs, echo)
+        if backlog:
+            backlog.dispose()
     if "startup" in groups:
         echo("startup")
         rows += group_startup(args.runs, echo)

@@ -59,10 +59,14 @@ def test_db_recount_puts_wrong_counts_right(team, backend: str) -> None:
         import sqlite3
 
         with sqlite3.connect(os.environ["SEND_CLI_DB"]) as con:
-            con.execute("UPDATE kpi_days SET n = n + 5")
+            con.execute("UPDATE kpi_days SET n = n + 5 WHERE metric = 'followups'")
     else:
         pytest.skip("the wrong counts are made by hand on SQLite")
     assert counts_check(team).startswith("1 differ from the rows they count (followups ")
+    with sqlite3.connect(os.environ["SEND_CLI_DB"]) as con:  # the open clocks too (0009)
+        con.execute("UPDATE kpi_days SET n = n + 1 WHERE metric = 'open:assessment-decision'")
+    assert counts_check(team).startswith("2 differ from the rows they count (followups ")
+    assert "open:assessment-decision 2026-12-14" in counts_check(team)
     line = team.fails(3, "db", "check")
     assert line == "error: the store is whole, but the counts behind the KPIs are wrong"
     team.ok("db", "recount")

@@ -77,7 +77,8 @@ def test_help_imports_no_command_module() -> None:
     heavy = [m for m in imported if m.split(".")[0] in HEAVY]
     assert heavy == [], heavy
     boundary = {"send_cli.commands.common", "send_cli.commands.arguments",
-                "send_cli.commands.failures"}  # the root's own, no command in them
+                "send_cli.commands.failures",
+                "send_cli.commands.coercion"}  # the root's own, no command in them
     commands = [m for m in imported if m.startswith("send_cli.commands.")
                 and m not in boundary]
     assert commands == [], commands
@@ -220,13 +221,17 @@ def test_a_read_command_imports_no_alembic_on_a_current_store(tmp_path: Path) ->
 
 
 def test_a_report_builds_only_the_tables_it_reads(tmp_path: Path) -> None:
-    """Building a SQLModel class costs ~10 ms: `overdue` builds the four it
-    needs (send_cli/store/models/__init__.py), a write builds them all."""
+    """Building a SQLModel class costs ~10 ms: a read that goes the full way
+    (SEND_CLI_LEAN=0: through SQLAlchemy) builds none, as `overdue` on the
+    lean path imports no SQLModel at all; a write builds them all."""
     db = tmp_path / "s.db"
     assert probe("--db", str(db), "init")["code"] == 0
-    report = probe("--db", str(db), "overdue", "--format", "json")
+    report = probe("--db", str(db), "overdue", "--format", "json",
+                   env={"SEND_CLI_LEAN": "0"})
     assert report["code"] == 0, report["err"]
-    assert report["tables"] == ["audit", "cases", "followups", "officers"]
+    assert report["tables"] == []
+    lean = probe("--db", str(db), "overdue", "--format", "json")
+    assert "sqlmodel" not in lean["modules"]
     write = probe("--db", str(db), "calendar", "close", "2026-12-29", "--reason", "Christmas")
     assert write["code"] == 0, write["err"]
     assert len(write["tables"]) == 22

@@ -465,7 +465,7 @@ def test_case_show_draws_the_clock_timeline(t):
 def test_clock_states():
     from datetime import date
 
-    from send_cli.casework.timeline import clock_state
+    from send_cli.rules.statutory import clock_state
 
     d = date.fromisoformat
     assert clock_state("final-plan", d("2027-03-22"), d("2027-03-22"), d("2027-04-01")) == "met"

@@ -16,6 +16,7 @@ from send_cli.casework.panels import get_panel
 from send_cli.errors import BadInput, Conflict, RuleViolation
 from send_cli.rules import panels as rules
 from send_cli.rules.calendar import Calendar
+from send_cli.rules.panels import decision_rights
 from send_cli.store.audit import record
 from send_cli.store.models import (
     Case,
@@ -202,13 +203,6 @@ def _statutory_milestone(session: Session, case: Case, request: str, outcome: st
         hint=f"If the chair signed '{matching}', log that: --outcome {matching}. If the "
              f"milestone of {recorded.on} is wrong, it must be corrected on the timeline "
              "first (send-cli cannot remove a recorded milestone yet).")
-
-
-def decision_rights(request: str, outcome: str) -> str | None:
-    """What a refusal to assess or to issue a plan gives the family."""
-    if outcome == "declined" and request in rules.STATUTORY_DECISIONS:
-        return rules.APPEAL_RIGHTS
-    return None
 
 
 def decision_rows(session: Session, *, panel: str | None = None, start: date | None = None,

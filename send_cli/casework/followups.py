@@ -93,8 +93,8 @@ def after_done(*, session: Session, cal: Calendar, followup: Followup, actor: st
     from a mediation certificate, run on to the next working day), and the
     family is owed the offer of a call or meeting about the decision within
     5 working days. Returns notes for people."""
-    from send_cli.casework.decisions import decision_rights
     from send_cli.casework.timeline import open_appeal
+    from send_cli.rules.panels import decision_rights
     from send_cli.store.models import Decision, Referral
 
     if followup.kind != "outcome-email" or followup.decision_id is None \

@@ -3,7 +3,7 @@ meetings off a day the council closes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -27,8 +27,6 @@ from send_cli.store.models import (
     Panel,
     Referral,
 )
-
-MEETING_KEYS = ("panel", "date", "weekday", "time", "moved_from", "cancelled", "cases")
 
 
 def papers_reason(session: Session, referral: Referral, meeting: Meeting) -> str:
@@ -174,26 +172,6 @@ def _meeting_row(panel: Panel, m: Meeting, *, cases: int | None = None,
         row["status"] = status
         row["note"] = note
     return row
-
-
-def meeting_rows(session: Session, *, code: str | None = None, start: date | None = None,
-                 end: date | None = None, include_cancelled: bool = False,
-                 batch: int = 2000) -> Iterator[dict[str, Any]]:
-    counts = (select(Referral.meeting_id, func.count(Referral.id).label("n"))
-              .group_by(Referral.meeting_id).subquery())
-    stmt = (select(Meeting, Panel, counts.c.n).join(Panel, Panel.id == Meeting.panel_id)
-            .outerjoin(counts, counts.c.meeting_id == Meeting.id)
-            .order_by(Meeting.date, Meeting.time, Panel.code))
-    if code:
-        stmt = stmt.where(Panel.code == code.strip().upper())
-    if start:
-        stmt = stmt.where(Meeting.date >= start)
-    if end:
-        stmt = stmt.where(Meeting.date <= end)
-    if not include_cancelled:
-        stmt = stmt.where(Meeting.cancelled.is_(False))
-    for meeting, panel, n in session.execute(stmt.execution_options(yield_per=batch)):
-        yield _meeting_row(panel, meeting, cases=n or 0)
 
 
 def _check_undecided(session: Session, panel: Panel, meeting: Meeting, verb: str) -> None:

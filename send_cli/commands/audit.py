@@ -32,13 +32,14 @@ def audit(
 
     st = state(ctx)
     fmt = check_format(fmt, output)
-    with st.store().read() as session:
+    with st.reader() as reader:
         if ref is not None:
-            case_reports.check_audit_ref(session, ref)
+            case_reports.check_audit_ref(reader, ref)
         # JSON gives before and after as objects; a table or CSV as JSON text
-        rows = case_reports.audit_rows(session, case_ref=ref, objects=fmt == "json")
+        rows = case_reports.audit_rows(reader, case_ref=ref, objects=fmt == "json")
         if fmt == "table":
             emit(audit_table_rows(rows), AUDIT_TABLE_COLUMNS, fmt=fmt, output=output,
-                 title="Audit trail", limit=limit, empty="No audit entries.")
+                 title="Audit trail", limit=limit, empty="No audit entries.",
+                 total=case_reports.audit_count(reader, case_ref=ref))
         else:
             emit(rows, AUDIT_COLUMNS, fmt=fmt, output=output, limit=limit)

@@ -137,15 +137,15 @@ def case_list(
     fmt = check_format(fmt, output)
     if status is not None:
         choice(status, CASE_STATUSES, what="--status")
-    with st.store().read() as session:
+    with st.reader() as reader:
         if officer is not None:  # an unknown code is refused, not listed as no cases
-            from send_cli.casework.officers import get_officer
+            from send_cli.reports.lookups import officer_named
 
-            get_officer(session, officer)
+            officer_named(reader, officer)
         total = None
         if fmt == "table":
-            total = case_reports.case_count(session, officer=officer, status=status)
-        rows = case_reports.case_rows(session, officer=officer, status=status)
+            total = case_reports.case_count(reader, officer=officer, status=status)
+        rows = case_reports.case_rows(reader, officer=officer, status=status)
         emit(rows, CASE_COLUMNS, fmt=fmt, output=output, title="Cases", limit=limit,
              total=total, empty="No cases.")
 
@@ -162,15 +162,14 @@ def case_show(
 
     Example: send-cli case show EHC-2026-00001
     """
-    from send_cli.casework import cases
     from send_cli.render import emit_case
     from send_cli.reports import cases as case_reports
+    from send_cli.reports.casefile import case_detail
 
     st = state(ctx)
     fmt = check_format(fmt, output, ("table", "json"))
-    with st.store().read() as session:
-        case = cases.get_case(session, ref)
-        detail: dict[str, Any] = case_reports.case_detail(session, case, st.settings.today)
+    with st.reader() as reader:
+        detail: dict[str, Any] = case_detail(reader, ref, st.settings.today)
     if fmt == "json":  # the audit entries' before and after as objects, as 'audit' gives
         detail["audit"] = [{**e, "before": case_reports.audit_value(e["before"]),
                             "after": case_reports.audit_value(e["after"])}

@@ -3,6 +3,8 @@ checks that turn option text into values (BadInput, exit 2, on failure)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from send_cli.settings import Settings
     from send_cli.store.engine import Store
     from send_cli.store.identity import Actor
+    from send_cli.store.reader import Reader
 
 
 @dataclass
@@ -77,6 +80,26 @@ class AppState:
         officer = need_writer(actor)
         self._settings = replace(self.settings, officer=officer)
         return actor
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """A reader for a command that only reads: on a current SQLite store
+        the standard library's sqlite3 (nothing heavy imported), else a read
+        session of the store opened the full way (which creates, upgrades or
+        refuses it as any command would)."""
+        from send_cli.store.engine import HEAD
+        from send_cli.store.reader import SessionReader, open_lean
+
+        lean = open_lean(self.settings.db, HEAD) if self._store is None else None
+        if lean is not None:
+            try:
+                yield lean
+            finally:
+                lean.close()
+            return
+        store = self.store()
+        with store.read() as session:
+            yield SessionReader(session, calendar=store.calendar())
 
     def close(self) -> None:
         from send_cli.store import engine as store_mod
@@ -274,8 +297,13 @@ def _usage_name(param: Any) -> str:
 
 
 def speak_plainly() -> None:
-    """Make typer's help name values in words (see above); once."""
+    """Make typer's help name values in words (see above), and take plain
+    option values without pydantic (send_cli.commands.coercion); once."""
     import typer.core as core
+
+    from send_cli.commands.coercion import coerce_plainly
+
+    coerce_plainly()
 
     global _ORIGINAL_DISPLAY_TYPE
     if _ORIGINAL_DISPLAY_TYPE is not None:

@@ -39,21 +39,23 @@ def followup_list(
 
     Example: send-cli followup list --officer CO1
     """
-    from send_cli.casework import cases, officers
     from send_cli.render import emit
     from send_cli.reports import cases as case_reports
+    from send_cli.reports.lookups import case_named, officer_named
 
     st = state(ctx)
     fmt = check_format(fmt, output)
-    with st.store().read() as session:
-        case_id = cases.get_case(session, ref).id if ref else None
+    with st.reader() as reader:
+        case_id = case_named(reader, ref).id if ref else None
         if officer:
-            officers.get_officer(session, officer)
-        rows = case_reports.followup_rows(session, today=st.settings.today, case_id=case_id,
-                                         officer=officer,
-                                         include_done=all_)
+            officer_named(reader, officer)
+        rows = case_reports.followup_rows(reader, today=st.settings.today, case_id=case_id,
+                                         officer=officer, include_done=all_)
+        total = case_reports.followup_count(
+            reader, today=st.settings.today, case_id=case_id, officer=officer,
+            include_done=all_) if fmt == "table" else None
         emit(rows, FOLLOWUP_COLUMNS, fmt=fmt, output=output, title="Follow-ups", limit=limit,
-             empty="No open follow-ups.")
+             empty="No open follow-ups.", total=total)
 
 
 @app.command("done")

@@ -187,8 +187,8 @@ def panel_meetings(
 
     Example: send-cli panel meetings MAP --from 2026-12-01 --to 2027-01-31
     """
-    from send_cli.casework import meetings, panels
     from send_cli.render import emit
+    from send_cli.reports import agenda
 
     st = state(ctx)
     fmt = check_format(fmt, output)
@@ -196,14 +196,16 @@ def panel_meetings(
     last = a_date(end, what="--to")
     columns = MEETING_COLUMNS + (("cancelled",) if include_cancelled else ())
     if fmt != "table":
-        columns = meetings.MEETING_KEYS
-    with st.store().read() as session:
+        columns = agenda.MEETING_KEYS
+    with st.reader() as reader:
         if code:
-            panels.get_panel(session, code)
-        rows = meetings.meeting_rows(session, code=code, start=first, end=last,
-                                      include_cancelled=include_cancelled)
+            agenda.panel_named(reader, code)
+        chosen = {"code": code, "start": first, "end": last,
+                  "include_cancelled": include_cancelled}
+        rows = agenda.meeting_rows(reader, **chosen)
+        total = agenda.meeting_count(reader, **chosen) if fmt == "table" else None
         emit(rows, columns, fmt=fmt, output=output, title="Panel meetings", limit=limit,
-             empty="No meetings.")
+             empty="No meetings.", total=total)
 
 
 @app.command("cancel")
@@ -359,11 +361,10 @@ def panel_agenda(
 
     st = state(ctx)
     fmt = check_format(fmt, output)
-    store = st.store()
-    with store.read() as session:
-        day = agenda.resolve_meeting_day(session, code, meeting, st.settings.now)
-        title, rows = agenda.agenda(session, cal=store.calendar(), code=code, day=day,
-                                       today=st.settings.today, personal=personal)
+    with st.reader() as reader:
+        day = agenda.resolve_meeting_day(reader, code, meeting, st.settings.now)
+        title, rows = agenda.agenda(reader, cal=reader.calendar(), code=code, day=day,
+                                    today=st.settings.today, personal=personal)
     columns = agenda.AGENDA_KEYS + (agenda.PERSONAL_KEYS if personal else ())
     if fmt != "table":
         emit(rows, columns, fmt=fmt, output=output, title=title, limit=None,

@@ -47,19 +47,19 @@ def deadlines(
     """
     from datetime import timedelta
 
-    from send_cli.casework import officers
     from send_cli.render import Col, emit, message
     from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows, deadline_summary
+    from send_cli.reports.lookups import officer_named
 
     st = state(ctx)
     fmt = check_format(fmt, output)
     today = st.settings.today
     chosen = {"today": today, "within": within, "breached": breached, "officer": officer}
-    with st.store().read() as session:
+    with st.reader() as reader:
         if officer:
-            officers.get_officer(session, officer)
-        summary = deadline_summary(session, **chosen) if fmt == "table" else None
-        rows = deadline_rows(session, **chosen)
+            officer_named(reader, officer)
+        summary = deadline_summary(reader, **chosen) if fmt == "table" else None
+        rows = deadline_rows(reader, **chosen)
         columns = [Col(k, "left", justify="right") if k == "days_left" else Col(k)
                    for k in DEADLINE_COLUMNS]
         title = "Statutory deadlines missed" if breached else (

@@ -91,7 +91,6 @@ def escalations(
     fmt = check_format(fmt, output)
     if team is not None:
         choice(team, TEAMS, what="--team")
-    store = st.store()
     today = st.settings.today
     if fmt == "table":
         columns = [Col("case_ref", "case"), Col("child"), Col("level", justify="right"),
@@ -101,11 +100,11 @@ def escalations(
                    Col("followup_id", "follow-up", "right")]
     else:
         columns = [Col(k) for k in ESCALATION_KEYS]
-    with store.read() as session:
-        cal = store.calendar()
-        total = escalation_count(session, cal=cal, today=today, officer=officer, team=team) \
+    with st.reader() as reader:
+        cal = reader.calendar()
+        total = escalation_count(reader, cal=cal, today=today, officer=officer, team=team) \
             if fmt == "table" else None
-        rows = escalation_rows(session, cal=cal, today=today, officer=officer, team=team)
+        rows = escalation_rows(reader, cal=cal, today=today, officer=officer, team=team)
         count = emit(rows, columns, fmt=fmt, output=output,
                      title=f"Escalations on {today:%a %d %b %Y}", limit=limit, total=total,
                      empty="Nothing sits above the named officers.",

@@ -56,6 +56,6 @@ def report_kpi(
     start = a_date(from_, what="--from") or add_months(end, -12) + timedelta(days=1)
     if start > end:
         raise BadInput(f"--from {start} is after --to {end}; give a period that runs forward")
-    with st.store().read() as session:
-        figures = kpi(session, start=start, end=end, today=today, stock=fmt != "table")
+    with st.reader() as reader:
+        figures = kpi(reader, start=start, end=end, today=today, stock=fmt != "table")
     emit_kpi(figures, fmt=fmt, output=output, limit=limit)

@@ -40,8 +40,8 @@ def overdue(
 
     Example: send-cli overdue --officer CO1 --format csv -o overdue.csv
     """
-    from send_cli.casework import officers
     from send_cli.render import Col, emit
+    from send_cli.reports.lookups import officer_named
     from send_cli.reports.overdue import OVERDUE_KEYS, overdue_count, overdue_rows
     from send_cli.rules.people import TEAMS
 
@@ -49,13 +49,12 @@ def overdue(
     fmt = check_format(fmt, output)
     if team is not None:
         choice(team, TEAMS, what="--team")
-    store = st.store()
     today = st.settings.today
-    with store.read() as session:
-        who = officers.get_officer(session, officer) if officer else None
-        total = overdue_count(session, today=today, officer=officer, team=team) \
+    with st.reader() as reader:
+        who = officer_named(reader, officer) if officer else None
+        total = overdue_count(reader, today=today, officer=officer, team=team) \
             if fmt == "table" else None
-        rows = overdue_rows(session, cal=store.calendar(), today=today, officer=officer,
+        rows = overdue_rows(reader, cal=reader.calendar(), today=today, officer=officer,
                             team=team)
         columns = [Col(k) for k in OVERDUE_KEYS]
         columns[0] = Col("followup_id", "id", "right")

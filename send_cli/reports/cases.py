@@ -1,4 +1,6 @@
-"""Read-side queries for cases: lists and the whole timeline of one case."""
+"""Read-side queries for cases: the lists of cases, contacts, follow-ups and
+the audit trail, in plain SQL (send_cli.store.reader). The whole file of
+one case is in send_cli.reports.casefile."""
 
 from __future__ import annotations
 
@@ -6,24 +8,9 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
-
-from send_cli.casework.decisions import decision_rights
-from send_cli.rules import sen2
+from send_cli.errors import NotFound
 from send_cli.settings import LONDON
-from send_cli.store.models import (
-    AuditEntry,
-    Case,
-    Contact,
-    Decision,
-    Declaration,
-    Followup,
-    Meeting,
-    Officer,
-    Panel,
-    Referral,
-)
+from send_cli.store.reader import as_reader, day, moment
 
 CASE_KEYS = ("ref", "name", "dob", "officer", "status", "received", "requested_by", "setting")
 CONTACT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", "summary", "officer")
@@ -38,29 +25,26 @@ def local(dt: Any) -> Any:
     return dt.astimezone(LONDON) if dt.tzinfo else dt.replace(tzinfo=LONDON)
 
 
-def case_rows(session: Session, *, officer: str | None = None, status: str | None = None,
-              batch: int = 2000) -> Iterator[dict[str, Any]]:
-    stmt = (select(Case.ref, Case.name, Case.dob, Officer.code, Case.status, Case.received,
-                   Case.requested_by, Case.setting)
-            .join(Officer, Officer.id == Case.officer_id).order_by(Case.ref))
-    if officer:
-        stmt = stmt.where(Officer.code == officer)
-    if status:
-        stmt = stmt.where(Case.status == status)
-    for row in session.execute(stmt.execution_options(yield_per=batch)):
-        yield dict(zip(CASE_KEYS, row, strict=True))
+def case_rows(session: Any, *, officer: str | None = None,
+              status: str | None = None) -> Iterator[dict[str, Any]]:
+    sql = ("SELECT c.ref, c.name, c.dob, o.code, c.status, c.received, c.requested_by,"
+           " c.setting FROM cases c JOIN officers o ON o.id = c.officer_id WHERE 1 = 1"
+           + (" AND o.code = :officer" if officer else "")
+           + (" AND c.status = :status" if status else "") + " ORDER BY c.ref")
+    for ref, name, dob, code, status_, received, by, setting in as_reader(session).rows(
+            sql, {"officer": officer, "status": status}):
+        yield {"ref": ref, "name": name, "dob": day(dob), "officer": code, "status": status_,
+               "received": day(received), "requested_by": by, "setting": setting}
 
 
-def case_count(session: Session, *, officer: str | None = None,
+def case_count(session: Any, *, officer: str | None = None,
                status: str | None = None) -> int:
-    from sqlalchemy import func
-
-    stmt = select(func.count(Case.id))
+    sql = "SELECT count(c.id) FROM cases c"
     if officer:
-        stmt = stmt.join(Officer, Officer.id == Case.officer_id).where(Officer.code == officer)
+        sql += " JOIN officers o ON o.id = c.officer_id WHERE o.code = :officer"
     if status:
-        stmt = stmt.where(Case.status == status)
-    return int(session.scalar(stmt) or 0)
+        sql += (" AND" if officer else " WHERE") + " c.status = :status"
+    return int(as_reader(session).scalar(sql, {"officer": officer, "status": status}) or 0)
 
 
 class _LocalIso:
@@ -90,73 +74,76 @@ class _LocalIso:
         return f"{hour[0]}:{value[14:16]}{hour[1]}"
 
 
-def contact_rows(session: Session, *, case_id: int | None = None, batch: int = 5000,
+def contact_rows(session: Any, *, case_id: int | None = None,
                  iso_times: bool = False) -> Iterator[dict[str, Any]]:
     """Contacts, with `at` in London time; ISO_TIMES gives it as ISO text
     (what CSV and JSON write), quicker for an export of millions."""
-    at: Any = Contact.at
-    to_local: Any = local
-    if iso_times:
-        from sqlalchemy import String, type_coerce
-
-        at = type_coerce(Contact.at, String)  # the stored text, not parsed
-        to_local = _LocalIso()
-    stmt = (select(Contact.id, Case.ref, at, Contact.channel, Contact.direction,
-                   Contact.party, Contact.summary, Officer.code)
-            .join(Case, Case.id == Contact.case_id)
-            .join(Officer, Officer.id == Contact.officer_id))
+    to_local: Any = _LocalIso() if iso_times else (lambda stored: local(moment(stored)))
+    sql = ("SELECT t.id, c.ref, t.at, t.channel, t.direction, t.party, t.summary, o.code"
+           " FROM contacts t JOIN cases c ON c.id = t.case_id"
+           " JOIN officers o ON o.id = t.officer_id")
     if case_id is not None:
-        stmt = stmt.where(Contact.case_id == case_id).order_by(Contact.at, Contact.id)
+        sql += " WHERE t.case_id = :case_id ORDER BY t.at, t.id"
     else:
-        stmt = stmt.order_by(Contact.id)
-    # Core rows through the session's connection: an export streams millions,
-    # and the ORM's per-row bookkeeping for plain columns is wasted on them.
-    for row in session.connection().execute(stmt.execution_options(yield_per=batch)):
+        sql += " ORDER BY t.id"
+    for row in as_reader(session).rows(sql, {"case_id": case_id}):
         d = dict(zip(CONTACT_KEYS, row, strict=True))
         d["at"] = to_local(d["at"])
         yield d
 
 
-def followup_rows(session: Session, *, today: date, case_id: int | None = None,
-                  officer: str | None = None, include_done: bool = False,
-                  batch: int = 5000) -> Iterator[dict[str, Any]]:
+def followup_rows(session: Any, *, today: date, case_id: int | None = None,
+                  officer: str | None = None,
+                  include_done: bool = False) -> Iterator[dict[str, Any]]:
     """Follow-ups, soonest due first, each with the officer who holds it on
     TODAY ('for': the away officer whose follow-up a cover holds)."""
-    from send_cli.reports.cover import Holders, for_code
+    from send_cli.reports.cover import HOLDERS, for_code, held_by
 
-    held = Holders(today)
-    stmt = held.join(select(Followup.id, Case.ref, Followup.kind, Followup.due,
-                            held.holder.code, Followup.done_at, held.held_for.code)
-                     .select_from(Followup)
-                     .join(Case, Case.id == Followup.case_id)
-                     ).order_by(Followup.due, Followup.id)
-    if case_id is not None:
-        stmt = stmt.where(Followup.case_id == case_id)
-    if officer:
-        stmt = held.of(session, stmt, officer)
-    if not include_done:
-        stmt = stmt.where(Followup.done_at.is_(None))
-    for fid, ref, kind, due, code, done_at, away in session.execute(
-            stmt.execution_options(yield_per=batch)):
-        yield {"id": fid, "case_ref": ref, "kind": kind, "due": due, "officer": code,
-               "status": "open" if done_at is None else "done", "done_at": local(done_at),
-               "for": for_code(away)}
+    held, params = held_by(session, officer, today) if officer else ("", {})
+    sql = ("SELECT f.id, c.ref, f.kind, f.due, holder.code, f.done_at, held_for.code"
+           " FROM followups f JOIN cases c ON c.id = f.case_id" + HOLDERS + " WHERE 1 = 1"
+           + (" AND f.case_id = :case_id" if case_id is not None else "") + held
+           + ("" if include_done else " AND f.done_at IS NULL") + " ORDER BY f.due, f.id")
+    for fid, ref, kind, due, code, done_at, away in as_reader(session).rows(
+            sql, {**params, "case_id": case_id, "today": today}):
+        yield {"id": fid, "case_ref": ref, "kind": kind, "due": day(due), "officer": code,
+               "status": "open" if done_at is None else "done",
+               "done_at": local(moment(done_at)), "for": for_code(away)}
 
 
-def audit_rows(session: Session, *, case_ref: str | None = None, objects: bool = False,
-               batch: int = 5000) -> Iterator[dict[str, Any]]:
+def audit_rows(session: Any, *, case_ref: str | None = None,
+               objects: bool = False) -> Iterator[dict[str, Any]]:
     """The audit trail, oldest first. before and after are the stored JSON
     text (for a table or CSV), or with OBJECTS the values themselves (JSON)."""
-    stmt = select(AuditEntry).order_by(AuditEntry.id)
-    if case_ref is not None:
-        stmt = stmt.where(AuditEntry.case_ref == case_ref)
+    sql = ('SELECT at, officer, login, action, case_ref, entity, entity_id, "before", "after"'
+           " FROM audit" + (" WHERE case_ref = :ref" if case_ref is not None else "")
+           + " ORDER BY id")
     value = audit_value if objects else (lambda text: text)
-    for entry in session.execute(stmt.execution_options(yield_per=batch)).scalars():
-        yield {"at": local(entry.at), "officer": entry.officer, "login": entry.login,
-               "action": entry.action,
-               "case_ref": entry.case_ref, "entity": entry.entity,
-               "entity_id": entry.entity_id, "before": value(entry.before),
-               "after": value(entry.after)}
+    for at, officer, login, action, ref, entity, entity_id, before, after in as_reader(
+            session).rows(sql, {"ref": case_ref}):
+        yield {"at": local(moment(at)), "officer": officer, "login": login, "action": action,
+               "case_ref": ref, "entity": entity, "entity_id": entity_id,
+               "before": value(before), "after": value(after)}
+
+
+def audit_count(session: Any, *, case_ref: str | None = None) -> int:
+    """How many entries audit_rows gives (a table of the first reads no more)."""
+    return int(as_reader(session).scalar(
+        "SELECT count(*) FROM audit" + (" WHERE case_ref = :ref" if case_ref is not None
+                                        else ""), {"ref": case_ref}) or 0)
+
+
+def followup_count(session: Any, *, today: date, case_id: int | None = None,
+                   officer: str | None = None, include_done: bool = False) -> int:
+    """How many rows followup_rows gives, counted in SQL."""
+    from send_cli.reports.cover import HOLDERS, held_by
+
+    held, params = held_by(session, officer, today) if officer else ("", {})
+    sql = ("SELECT count(*) FROM followups f" + (HOLDERS if officer else "") + " WHERE 1 = 1"
+           + (" AND f.case_id = :case_id" if case_id is not None else "") + held
+           + ("" if include_done else " AND f.done_at IS NULL"))
+    return int(as_reader(session).scalar(sql, {**params, "case_id": case_id,
+                                                "today": today}) or 0)
 
 
 def audit_value(text: str | None) -> Any:
@@ -172,138 +159,23 @@ def audit_value(text: str | None) -> Any:
         return text
 
 
-def check_audit_ref(session: Session, ref: str) -> None:
+def check_audit_ref(session: Any, ref: str) -> None:
     """NotFound unless REF is a case, or names entries of the audit trail."""
-    from send_cli.casework.cases import get_case
-    from send_cli.errors import NotFound
+    from send_cli.reports.lookups import case_named
 
     try:
-        get_case(session, ref)
+        case_named(session, ref)
     except NotFound:
-        if session.scalar(select(AuditEntry.id).where(AuditEntry.case_ref == ref)
-                          .limit(1)) is None:
+        if as_reader(session).scalar("SELECT id FROM audit WHERE case_ref = :ref LIMIT 1",
+                                     {"ref": ref}) is None:
             raise
 
 
-def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
-    """Everything about one case, section by section."""
-    from send_cli.casework import timeline
-    from send_cli.reports import cases as case_reports
-
-    officer = session.get(Officer, case.officer_id)
-    detail: dict[str, Any] = {
-        "case": {"ref": case.ref, "name": case.name, "dob": case.dob,
-                 "officer": officer.code if officer else None,
-                 "team": officer.team if officer else None, "status": case.status,
-                 "received": case.received, "requested_by": case.requested_by,
-                 "setting": case.setting, "closed_on": case.closed_on,
-                 "close_reason": case.close_reason},
-    }
-    detail["case"].update(_person_view(session, case))
-    detail.update(timeline.case_view(session, case, today))
-    detail.update(case_reports.case_view(session, case))
-    detail["needs"] = [{"rank": rank, "need": code, "meaning": sen2.NEED_TYPES[code]}
-                       for rank, code in ((1, case.primary_need), (2, case.secondary_need))
-                       if code]
-    detail["placements"] = placement_rows(session, case.id)
-    detail["requests"] = request_rows(session, case)
-    detail["contacts"] = list(contact_rows(session, case_id=case.id))
-    detail["followups"] = list(followup_rows(session, today=today, case_id=case.id,
-                                             include_done=True))
-    detail["audit"] = list(audit_rows(session, case_ref=case.ref))
-    return detail
-
-
-# -- case show ----------------------------------------------------------------
-def case_view(session: Session, case: Case) -> dict[str, Any]:
-    """Sections of 'case show' about panels: referrals, decisions (with the
-    declarations made and the family's rights) and declarations."""
-    referrals = []
-    for r, m, pcode, ocode, outcome in session.execute(
-            select(Referral, Meeting, Panel.code, Officer.code, Decision.outcome)
-            .join(Meeting, Meeting.id == Referral.meeting_id)
-            .join(Panel, Panel.id == Meeting.panel_id)
-            .join(Officer, Officer.id == Referral.officer_id)
-            .outerjoin(Decision, Decision.referral_id == Referral.id)
-            .where(Referral.case_id == case.id).order_by(Meeting.date, Referral.id)):
-        referrals.append({"panel": pcode, "meeting": m.date, "time": m.time,
-                          "request": r.request, "officer": ocode, "papers_due": r.papers_due,
-                          "papers_received": r.papers_received, "outcome": outcome})
-    declarations = []
-    by_meeting: dict[int, list[str]] = {}
-    for d, m, pcode in session.execute(
-            select(Declaration, Meeting, Panel.code)
-            .join(Meeting, Meeting.id == Declaration.meeting_id)
-            .join(Panel, Panel.id == Meeting.panel_id)
-            .where(Declaration.case_id == case.id).order_by(Meeting.date, Declaration.id)):
-        declarations.append({"panel": pcode, "meeting": m.date, "member": d.member,
-                             "interest": d.interest})
-        by_meeting.setdefault(m.id or 0, []).append(f"{d.member}: {d.interest}")
-    decisions = []
-    for d, m, pcode, request in session.execute(
-            select(Decision, Meeting, Panel.code, Referral.request)
-            .join(Meeting, Meeting.id == Decision.meeting_id)
-            .join(Panel, Panel.id == Meeting.panel_id)
-            .join(Referral, Referral.id == Decision.referral_id)
-            .where(Decision.case_id == case.id).order_by(Meeting.date, Decision.id)):
-        decisions.append({"panel": pcode, "meeting": m.date, "request": request,
-                          "outcome": d.outcome, "reason": d.reason, "revisit_by": d.revisit_by,
-                          "chair": d.chair,
-                          "declarations": "; ".join(by_meeting.get(m.id or 0, [])) or None,
-                          "rights": decision_rights(request, d.outcome)})
-    return {"referrals": referrals, "decisions": decisions, "declarations": declarations}
-
-
-def officer_codes(session: Session, ids: Sequence[int]) -> dict[int, str]:
+def officer_codes(session: Any, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(
-        select(Officer.id, Officer.code).where(Officer.id.in_(set(ids)))).all())
-
-
-def _person_view(session: Session, case: Case) -> dict[str, Any]:
-    """The child's details for 'case show' (the name and date of birth are
-    the case's own)."""
-    from send_cli.store.models import Person
-
-    person = session.get(Person, case.person_id) if case.person_id is not None else None
-    if person is None:
-        return {}
-    return {"forename": person.forename, "surname": person.surname, "sex": person.sex,
-            "ethnicity": person.ethnicity, "postcode": person.postcode, "upn": person.upn,
-            "uln": person.uln, "upn_unknown": person.upn_unknown,
-            "transferred_from": case.transferred_from}
-
-
-def placement_rows(session: Session, case_id: int) -> list[dict[str, Any]]:
-    """The case's placements for 'case show': where (URN, UKPRN or setting
-    code), rank, dates, and the unit, resourced, residential and work-based
-    learning details in words."""
-    from send_cli.store.models import Placement
-
-    out = []
-    for pl in session.execute(select(Placement).where(Placement.case_id == case_id)
-                              .order_by(Placement.rank, Placement.entry)).scalars():
-        where = (f"URN {pl.urn}" if pl.urn else f"UKPRN {pl.ukprn}" if pl.ukprn
-                 else f"{pl.setting_code}: {sen2.SEN_SETTINGS.get(pl.setting_code or '', '')}")
-        details = [w for w, on in (("SEN unit", pl.unit), ("resourced provision",
-                                                           pl.resourced)) if on]
-        if pl.residential:
-            details.append(sen2.RESIDENTIAL[pl.residential])
-        if pl.wbp:
-            details.append(sen2.WORK_BASED[pl.wbp])
-        out.append({"rank": pl.rank, "placement": where, "from": pl.entry,
-                    "to": pl.leaving, "details": ", ".join(details)})
-    return out
-
-
-def request_rows(session: Session, case: Case) -> list[dict[str, Any]]:
-    """Every request of the case's child, this one included."""
-    if case.person_id is None:  # tied to no person: only itself
-        return [{"ref": case.ref, "received": case.received, "status": case.status,
-                 "this": True}]
-    return [{"ref": r, "received": rec, "status": st, "this": r == case.ref}
-            for r, rec, st in session.execute(
-                select(Case.ref, Case.received, Case.status)
-                .where(Case.person_id == case.person_id)
-                .order_by(Case.received, Case.id))]
+    wanted = sorted(set(ids))
+    marks = ", ".join(f":i{n}" for n in range(len(wanted)))
+    return {int(i): str(code) for i, code in as_reader(session).rows(
+        f"SELECT id, code FROM officers WHERE id IN ({marks})",
+        {f"i{n}": v for n, v in enumerate(wanted)})}

@@ -1,56 +1,46 @@
 """Who holds an open follow-up today: its officer, or their cover while they
-are away (the charter's out-of-office redirect), with 'for' naming them."""
+are away (the charter's out-of-office redirect), with 'for' naming them.
+Plain SQL over follow-ups `f` (send_cli.store.reader)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, select
-from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from send_cli.store.reader import as_reader
 
-from send_cli.store.models import Followup, Officer
+# The stored officer (named_officer) is away today (:today) and the follow-up
+# falls due by the absence's last day: their cover holds it.
+COVERING = ("(f.done_at IS NULL AND named_officer.cover_id IS NOT NULL"
+            " AND named_officer.away_from <= :today AND named_officer.away_to >= :today"
+            " AND f.due <= named_officer.away_to)")
+# The three officers of each follow-up: `named_officer` (stored), `holder`
+# (who holds it today) and `held_for` (the away officer whose follow-up the
+# cover holds: stored when the promise was made in the absence, or worked
+# out, as rules.followups.cover_holds says).
+HOLDERS = (" JOIN officers named_officer ON named_officer.id = f.officer_id"
+           f" JOIN officers holder ON holder.id = CASE WHEN {COVERING}"
+           " THEN named_officer.cover_id ELSE f.officer_id END"
+           f" LEFT OUTER JOIN officers held_for ON held_for.id = CASE WHEN {COVERING}"
+           " THEN f.officer_id ELSE f.for_officer_id END")
 
 
-@dataclass
-class Holders:
-    """SQL for the holder of each follow-up on TODAY. `named` is the stored
-    officer, `holder` who holds it today, `held_for` the away officer whose
-    follow-up the cover holds (stored when the promise was made in the
-    absence, or worked out: their own follow-up falling due by the absence's
-    last day while it lasts, as rules.followups.cover_holds says)."""
-
-    today: date
-
-    def __post_init__(self) -> None:
-        self.named: Any = aliased(Officer, name="named_officer")
-        self.holder: Any = aliased(Officer, name="holder")
-        self.held_for: Any = aliased(Officer, name="held_for")
-        covering = and_(Followup.done_at.is_(None), self.named.cover_id.is_not(None),
-                        self.named.away_from <= self.today, self.named.away_to >= self.today,
-                        Followup.due <= self.named.away_to)
-        self.holder_id: Any = case((covering, self.named.cover_id), else_=Followup.officer_id)
-        self.for_id: Any = case((covering, Followup.officer_id),
-                                else_=Followup.for_officer_id)
-
-    def join(self, stmt: Any) -> Any:
-        """STMT (over follow-ups) joined to the three officers."""
-        return (stmt.join(self.named, self.named.id == Followup.officer_id)
-                .join(self.holder, self.holder.id == self.holder_id)
-                .outerjoin(self.held_for, self.held_for.id == self.for_id))
-
-    def of(self, session: Session, stmt: Any, code: str) -> Any:
-        """STMT kept to the follow-ups CODE holds today. The stored officers
-        they can have (CODE, or someone CODE covers today) narrow it on the
-        index of open follow-ups by officer first."""
-        ids = [int(i) for i in session.scalars(select(Officer.id).where(Officer.code == code))]
-        if ids:
-            ids += [int(i) for i in session.scalars(select(Officer.id).where(
-                Officer.cover_id == ids[0], Officer.away_from <= self.today,
-                Officer.away_to >= self.today))]
-        return stmt.where(Followup.officer_id.in_(ids or [-1]), self.holder.code == code)
+def held_by(session: Any, code: str, today: date) -> tuple[str, dict[str, Any]]:
+    """(SQL condition, its parameters) keeping the follow-ups CODE holds on
+    TODAY. The stored officers they can have (CODE, or someone CODE covers
+    today) narrow it on the index of open follow-ups by officer first."""
+    reader = as_reader(session)
+    ids = [int(i) for i, in reader.rows("SELECT id FROM officers WHERE code = :code",
+                                        {"code": code})]
+    if ids:
+        ids += [int(i) for i, in reader.rows(
+            "SELECT id FROM officers WHERE cover_id = :cover AND away_from <= :today"
+            " AND away_to >= :today", {"cover": ids[0], "today": today})]
+    ids = ids or [-1]
+    marks = ", ".join(f":held{n}" for n in range(len(ids)))
+    params: dict[str, Any] = {f"held{n}": v for n, v in enumerate(ids)}
+    params["holder_code"] = code
+    return f" AND f.officer_id IN ({marks}) AND holder.code = :holder_code", params
 
 
 def for_code(value: str | None) -> str:

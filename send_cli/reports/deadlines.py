@@ -8,16 +8,13 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, not_, or_, select
-from sqlmodel import Session
-
 from send_cli.rules.statutory import (
     EXCEPTION_CLOCKS,
     FAMILY_WINDOWS,
     advice_source,
     appeal_note,
 )
-from send_cli.store.models import Appeal, Case, Deadline, Officer, TimeException
+from send_cli.store.reader import Reader, as_reader, day
 
 DEADLINE_KEYS = ("case_ref", "child", "milestone", "due", "days_left", "officer", "exception")
 # The contract's keys, then what tells two rows of one case apart: the
@@ -29,85 +26,124 @@ DEADLINE_COLUMNS = DEADLINE_KEYS + ("source", "note")
 ENDED_STATUSES = ("closed", "ceased", "refused")
 
 
-def exception_text() -> Any:
-    """The first recorded reg 10(4) exception that bears on a clock of the
-    20-week path (its dates, if any, overlap the clock), as 'code: reason'."""
-    first = (select(TimeException.code + literal(": ") + TimeException.reason)
-             .where(TimeException.case_id == Deadline.case_id,
-                    or_(TimeException.from_date.is_(None),
-                        TimeException.from_date <= Deadline.due),
-                    or_(TimeException.to_date.is_(None), TimeException.to_date >= Deadline.start))
-             .order_by(TimeException.id).limit(1).scalar_subquery())
-    return case((Deadline.milestone.in_(EXCEPTION_CLOCKS), first), else_=None)
+def _listed(names: tuple[str, ...]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
 
 
-def _certificate() -> Any:
-    """The mediation certificate of an appeal clock's decision letter."""
-    found = (select(Appeal.certificate)
-             .where(Appeal.case_id == Deadline.case_id, Appeal.decision_sent == Deadline.start)
-             .limit(1).scalar_subquery())
-    return case((Deadline.milestone == "appeal", found), else_=None)
+# The first recorded reg 10(4) exception that bears on a clock of the
+# 20-week path (its dates, if any, overlap the clock), as 'code: reason'.
+EXCEPTION_TEXT = f"""CASE WHEN d.milestone IN ({_listed(EXCEPTION_CLOCKS)}) THEN
+    (SELECT e.code || ': ' || e.reason FROM exceptions e
+     WHERE e.case_id = d.case_id AND (e.from_date IS NULL OR e.from_date <= d.due)
+       AND (e.to_date IS NULL OR e.to_date >= d.start)
+     ORDER BY e.id LIMIT 1) END"""
+# EXCEPTION_TEXT is not empty: there is such an exception.
+HAS_EXCEPTION = """EXISTS (SELECT 1 FROM exceptions e WHERE e.case_id = d.case_id
+    AND (e.from_date IS NULL OR e.from_date <= d.due)
+    AND (e.to_date IS NULL OR e.to_date >= d.start))"""
+# The mediation certificate of an appeal clock's decision letter.
+CERTIFICATE = """CASE WHEN d.milestone = 'appeal' THEN
+    (SELECT a.certificate FROM appeals a
+     WHERE a.case_id = d.case_id AND a.decision_sent = d.start LIMIT 1) END"""
 
 
-def _query(*, today: date, within: int | None, breached: bool, officer: str | None) -> Any:
-    stmt = _filtered(select(Case.ref, Case.name, Deadline.milestone, Deadline.due, Officer.code,
-                            exception_text(), Deadline.start, Deadline.detail, _certificate())
-                     .select_from(Deadline)
-                     .join(Case, Case.id == Deadline.case_id)
-                     .join(Officer, Officer.id == Case.officer_id),
-                     today=today, within=within, breached=breached, officer=officer)
-    return stmt.order_by(Deadline.due, Case.ref, Deadline.milestone, Deadline.id)
-
-
-def _filtered(stmt: Any, *, today: date, within: int | None, breached: bool,
-              officer: str | None) -> Any:
-    """STMT (over deadlines joined to their cases) kept to the open clocks
-    the report lists."""
-    stmt = (stmt.where(Deadline.met_on.is_(None))
-            # a family's window that has passed is over, not missed by the council
-            .where(not_(and_(Deadline.milestone.in_(FAMILY_WINDOWS), Deadline.due < today)))
-            # the clocks of a case that ended are its history, not work to do
-            .where(or_(Case.status.not_in(ENDED_STATUSES),
-                       and_(Case.status != "closed", Deadline.milestone == "appeal"))))
+def _where(*, within: int | None, breached: bool, officer: str | None) -> str:
+    """The open clocks the report lists (over deadlines d joined to cases c,
+    and officers o when OFFICER)."""
+    sql = (" WHERE d.met_on IS NULL"
+           # a family's window that has passed is over, not missed by the council
+           f" AND NOT (d.milestone IN ({_listed(FAMILY_WINDOWS)}) AND d.due < :today)"
+           # the clocks of a case that ended are its history, not work to do
+           f" AND (c.status NOT IN ({_listed(ENDED_STATUSES)})"
+           " OR (c.status <> 'closed' AND d.milestone = 'appeal'))")
     if breached:
-        stmt = stmt.where(Deadline.due < today)
+        sql += " AND d.due < :today"
     if within is not None:
-        stmt = stmt.where(Deadline.due <= today + timedelta(days=within))
+        sql += " AND d.due <= :until"
     if officer:
-        stmt = stmt.where(Officer.code == officer)
-    return stmt
+        sql += " AND o.code = :officer"
+    return sql
 
 
-def deadline_summary(session: Session, *, today: date, within: int | None = None,
+def _params(today: date, within: int | None, officer: str | None) -> dict[str, Any]:
+    return {"today": today, "officer": officer,
+            "until": today + timedelta(days=within) if within is not None else None}
+
+
+def deadline_summary(session: Any, *, today: date, within: int | None = None,
                      breached: bool = False, officer: str | None = None) -> tuple[int, int, int]:
     """(rows, missed, with an exception) of deadline_rows, counted in SQL so
-    a table of the first rows reads no more than it shows. The exceptions
-    are counted from the few cases that have one."""
-    def base(*columns: Any) -> Any:
-        stmt = select(*columns).select_from(Deadline).join(Case, Case.id == Deadline.case_id)
-        if officer:
-            stmt = stmt.join(Officer, Officer.id == Case.officer_id)
-        return _filtered(stmt, today=today, within=within, breached=breached, officer=officer)
-
-    rows, missed = session.execute(base(
-        func.count(), func.coalesce(func.sum(case((Deadline.due < today, 1), else_=0)), 0))
-    ).one()
-    with_exception = session.scalar(base(func.count()).where(
-        Deadline.case_id.in_(select(TimeException.case_id).distinct()),
-        exception_text().is_not(None)))
+    a table of the first rows reads no more than it shows, however many
+    clocks a backlog has breached. Without OFFICER the open clocks are added
+    up from the counts the store keeps per due day (revision 0009), less
+    those of the ended cases; the exceptions are counted from the few cases
+    that have one."""
+    reader = as_reader(session)
+    params = _params(today, within, officer)
+    counted = "SELECT count(*), coalesce(sum(CASE WHEN d.due < :today THEN 1 ELSE 0 END), 0)"
+    base = " FROM deadlines d JOIN cases c ON c.id = d.case_id"
+    if officer:
+        base += " JOIN officers o ON o.id = c.officer_id"
+    base += _where(within=within, breached=breached, officer=officer)
+    found = None if officer else _open_clocks(reader, params, within=within,
+                                                breached=breached)
+    if found is None:  # one officer's caseload, or few clocks: count them one by one
+        found = reader.first(counted + base, params) or (0, 0)
+    rows, missed = found
+    with_exception = reader.scalar(
+        "SELECT count(*)" + base + " AND d.case_id IN (SELECT DISTINCT case_id FROM exceptions)"
+        f" AND d.milestone IN ({_listed(EXCEPTION_CLOCKS)}) AND {HAS_EXCEPTION}", params)
     return int(rows or 0), int(missed or 0), int(with_exception or 0)
 
 
-def deadline_rows(session: Session, *, today: date, within: int | None = None,
-                  breached: bool = False, officer: str | None = None,
-                  batch: int = 500) -> Iterator[dict[str, Any]]:
+def _open_clocks(reader: Reader, params: dict[str, Any], *, within: int | None,
+                 breached: bool) -> tuple[int, int] | None:
+    """(rows, missed) of the whole list: the open clocks kept per due day and
+    milestone, less those of the cases that ended (their open clocks on the
+    index of each case's open clocks). None when the ended cases outnumber
+    the open clocks kept: counting those clocks one by one reads less."""
+    days = (" WHERE metric LIKE 'open:%' AND NOT (metric IN"
+            f" ({_listed(tuple('open:' + m for m in FAMILY_WINDOWS))}) AND day < :today)"
+            + (" AND day < :today" if breached else "")
+            + (" AND day <= :until" if within is not None else ""))
+    kept = reader.first("SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN day < :today"
+                        " THEN n ELSE 0 END), 0) FROM kpi_days" + days, params) or (0, 0)
+    ended_cases = reader.scalar("SELECT count(*) FROM cases WHERE status IN"
+                                f" ({_listed(ENDED_STATUSES)})")
+    if int(kept[0]) <= int(ended_cases or 0):
+        return None
+    ended = reader.first(
+        "SELECT count(*), coalesce(sum(CASE WHEN d.due < :today THEN 1 ELSE 0 END), 0)"
+        f" FROM cases c JOIN deadlines d ON d.case_id = c.id WHERE c.status IN"
+        f" ({_listed(ENDED_STATUSES)}) AND d.met_on IS NULL"
+        f" AND NOT (d.milestone IN ({_listed(FAMILY_WINDOWS)}) AND d.due < :today)"
+        " AND NOT (c.status <> 'closed' AND d.milestone = 'appeal')"
+        + (" AND d.due < :today" if breached else "")
+        + (" AND d.due <= :until" if within is not None else ""), params) or (0, 0)
+    return int(kept[0]) - int(ended[0]), int(kept[1]) - int(ended[1])
+
+
+def rows_sql(*, within: int | None, breached: bool, officer: str | None) -> str:
+    """The query text of deadline_rows (parameters :today, :until, :officer)."""
+    return (f"SELECT c.ref, c.name, d.milestone, d.due, o.code, {EXCEPTION_TEXT}, d.start,"
+            f" d.detail, {CERTIFICATE} FROM deadlines d JOIN cases c ON c.id = d.case_id"
+            " JOIN officers o ON o.id = c.officer_id"
+            + _where(within=within, breached=breached, officer=officer)
+            + " ORDER BY d.due, c.ref, d.milestone, d.id")
+
+
+def deadline_rows(session: Any, *, today: date, within: int | None = None,
+                  breached: bool = False, officer: str | None = None
+                  ) -> Iterator[dict[str, Any]]:
     """Open statutory deadlines: with WITHIN, those due on or before today +
     WITHIN days (missed ones included); with BREACHED, only those missed.
     Rows carry DEADLINE_COLUMNS."""
-    stmt = _query(today=today, within=within, breached=breached, officer=officer)
-    for ref, child, milestone, due, code, exc, start, detail, certificate in session.execute(
-            stmt.execution_options(yield_per=batch)):
+    sql = rows_sql(within=within, breached=breached, officer=officer)
+    for ref, child, milestone, due, code, exc, start, detail, certificate in \
+            as_reader(session).rows(sql, _params(today, within, officer)):
+        due = day(due)
         yield {"case_ref": ref, "child": child, "milestone": milestone, "due": due,
                "days_left": (due - today).days, "officer": code, "exception": exc,
                "source": advice_source(detail) if milestone == "advice" else None,
-               "note": appeal_note(start, certificate, due) if milestone == "appeal" else None}
+               "note": appeal_note(day(start), day(certificate), due)
+               if milestone == "appeal" else None}

@@ -9,29 +9,31 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
-from send_cli.casework.cases import open_case
-from send_cli.casework.officers import get_officer, promise_owner
 from send_cli.errors import BadInput, Conflict
-from send_cli.reports.cover import Holders, for_code
+from send_cli.reports.cover import HOLDERS, for_code, held_by
+from send_cli.reports.lookups import officer_named
 from send_cli.rules import escalation as ladder
 from send_cli.rules.calendar import Calendar
 from send_cli.settings import LONDON
-from send_cli.store.audit import record
-from send_cli.store.models import Case, Followup, Officer
+from send_cli.store.reader import Reader, as_reader, day, moment
 
 ESCALATION_KEYS = ("case_ref", "child", "level", "owner_role", "owner", "since",
                    "working_days_overdue", "reason", "followup_id", "kind", "due", "officer",
                    "team", "for")
 
 
-def raise_escalation(*, session: Session, cal: Calendar, case_ref: str, to: str, reason: str,
-                     actor: str, now: datetime) -> Followup:
+def raise_escalation(*, session: Any, cal: Calendar, case_ref: str, to: str, reason: str,
+                     actor: str, now: datetime) -> Any:
     """Record a family's escalation on CASE_REF to step TO: a follow-up of kind
     escalation-reply at that step, with the case's named officer, owed a reply
-    within 5 working days."""
+    within 5 working days. (A write: SQLModel, imported here only.)"""
+    from sqlalchemy import select
+
+    from send_cli.casework.cases import open_case
+    from send_cli.casework.officers import promise_owner
+    from send_cli.store.audit import record
+    from send_cli.store.models import Followup, Officer
+
     level = ladder.LEVEL_OF_TO.get(to)
     if level is None:
         raise BadInput(f"--to '{to}' is not known; use one of: {', '.join(ladder.TO_CHOICES)}")
@@ -64,17 +66,26 @@ def raise_escalation(*, session: Session, cal: Calendar, case_ref: str, to: str,
     return followup
 
 
+# What a row of the report needs from an open follow-up (f), its case (c)
+# and its named officer (o).
+# and who holds it today: the named officer, or their cover while they are
+# away (send_cli.reports.cover).
+CLIMBING = ("SELECT f.id, f.kind, f.due, f.level, f.reason, f.created_at, c.ref, c.name,"
+            " holder.code, holder.team, holder.role, held_for.code FROM followups f"
+            " JOIN cases c ON c.id = f.case_id" + HOLDERS + " WHERE f.done_at IS NULL")
+
+
 class _Owners:
     """Who holds each role: the officers table is small, so it is read once.
     The step above the named officer is never the named officer: a senior
     casework officer's own late reply goes to another senior, or no one."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, reader: Reader) -> None:
         self.in_team: dict[tuple[str, str], list[str]] = {}
         self.anywhere: dict[str, list[str]] = {}
-        for code, team, role in session.execute(
-                select(Officer.code, Officer.team, Officer.role)
-                .where(Officer.active.is_(True)).order_by(Officer.code)):
+        for code, team, role in reader.rows(
+                "SELECT code, team, role FROM officers WHERE active = :yes ORDER BY code",
+                {"yes": True}):
             self.in_team.setdefault((role, team), []).append(code)
             self.anywhere.setdefault(role, []).append(code)
 
@@ -93,30 +104,13 @@ def _local_day(dt: datetime) -> date:
     return dt.astimezone(LONDON).date() if dt.tzinfo else dt.date()
 
 
-def _climbing(session: Session, *, today: date, officer: str | None,
-              team: str | None) -> Any:
-    """Open follow-ups with what a row of the report needs, filtered. The
-    ladder starts with who holds the follow-up today: the named officer, or
-    their cover while they are away."""
-    held = Holders(today)
-    stmt = held.join(select(Followup.id, Followup.kind, Followup.due, Followup.level,
-                            Followup.reason, Followup.created_at, Case.ref, Case.name,
-                            held.holder.code, held.holder.team, held.holder.role,
-                            held.held_for.code)
-                     .select_from(Followup)
-                     .join(Case, Case.id == Followup.case_id)
-                     ).where(Followup.done_at.is_(None))
-    if officer:
-        stmt = held.of(session, stmt, officer)
+def _scope(reader: Reader, today: date, officer: str | None,
+           team: str | None) -> tuple[str, dict[str, Any]]:
+    """The report kept to what OFFICER holds today, or TEAM's officers hold."""
+    sql, params = held_by(reader, officer, today) if officer else ("", {})
     if team:
-        stmt = stmt.where(held.holder.team == team)
-    return stmt
-
-
-def _ordinary() -> Any:
-    """Follow-ups that start with the named officer (every kind but a
-    family's escalation): their step follows from their due date alone."""
-    return Followup.kind != ladder.ESCALATION_KIND
+        sql += " AND holder.team = :team"
+    return sql, {**params, "today": today, "team": team}
 
 
 def _cutoffs(cal: Calendar, today: date) -> list[date]:
@@ -132,35 +126,32 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
             row["followup_id"])
 
 
-def escalation_count(session: Session, *, cal: Calendar, today: date,
+def escalation_count(session: Any, *, cal: Calendar, today: date,
                      officer: str | None = None, team: str | None = None) -> int:
     """How many rows escalation_rows gives, counted in SQL (the late
     follow-ups on the partial index of open follow-ups' due dates)."""
+    reader = as_reader(session)
     if officer:
-        get_officer(session, officer)
-    cut = _cutoffs(cal, today)[0]
+        officer_named(reader, officer)
+    scope, params = _scope(reader, today, officer, team)
+    params.update({"cut": _cutoffs(cal, today)[0], "kind": ladder.ESCALATION_KIND})
 
-    def late(*where: Any) -> int:
-        stmt = select(func.count()).select_from(Followup).where(
-            Followup.done_at.is_(None), Followup.due <= cut, *where)
+    def late(where: str = "") -> int:
+        sql = "SELECT count(*) FROM followups f"
         if officer or team:
-            held = Holders(today)
-            stmt = held.join(stmt)
-            if officer:
-                stmt = held.of(session, stmt, officer)
-            if team:
-                stmt = stmt.where(held.holder.team == team)
-        return int(session.scalar(stmt) or 0)
+            sql += HOLDERS
+        sql += " WHERE f.done_at IS NULL AND f.due <= :cut" + where + scope
+        return int(reader.scalar(sql, params) or 0)
 
     # every late follow-up (the due-date index alone), less the families'
     # escalations among them (the index of open follow-ups by kind), which
     # are counted with the others raised, at their own steps
-    ordinary = late() - late(Followup.kind == ladder.ESCALATION_KIND)
-    return ordinary + len(_raised(session, cal=cal, today=today, officer=officer,
-                                  team=team, owners=None))
+    ordinary = late() - late(" AND f.kind = :kind")
+    return ordinary + len(_raised(reader, cal=cal, today=today, officer=officer, team=team,
+                                  owners=_Owners(reader)))
 
 
-def escalation_rows(session: Session, *, cal: Calendar, today: date,
+def escalation_rows(session: Any, *, cal: Calendar, today: date,
                     officer: str | None = None, team: str | None = None
                     ) -> Iterator[dict[str, Any]]:
     """Open follow-ups at step 2 or above on TODAY, the highest step first,
@@ -174,22 +165,24 @@ def escalation_rows(session: Session, *, cal: Calendar, today: date,
     reference order. Families' escalations start higher and climb from
     their own step: there are few, and they are worked out one by one and
     merged in."""
+    reader = as_reader(session)
     if officer:
-        get_officer(session, officer)
-    owners = _Owners(session)
-    raised = _raised(session, cal=cal, today=today, officer=officer, team=team,
+        officer_named(reader, officer)
+    owners = _Owners(reader)
+    raised = _raised(reader, cal=cal, today=today, officer=officer, team=team,
                      owners=owners)
+    scope, scoped = _scope(reader, today, officer, team)
     cuts = _cutoffs(cal, today)
     bounds = [(ladder.TOP, None, cuts[2]), (3, cuts[2], cuts[1]), (2, cuts[1], cuts[0])]
 
     def ordinary() -> Iterator[dict[str, Any]]:
         for level, after, upto in bounds:
-            stmt = _climbing(session, today=today, officer=officer, team=team).where(
-                _ordinary(), Followup.due <= upto,
-                *([Followup.due > after] if after is not None else []))
+            sql = (CLIMBING + " AND f.kind <> :kind AND f.due <= :upto"
+                   + (" AND f.due > :after" if after is not None else "")
+                   + scope + " ORDER BY f.due")
+            params = {**scoped, "kind": ladder.ESCALATION_KIND, "upto": upto, "after": after}
             group: list[dict[str, Any]] = []
-            for found in session.execute(stmt.order_by(Followup.due)
-                                         .execution_options(yield_per=500)):
+            for found in reader.rows(sql, params):
                 row = _row(found, cal=cal, today=today, owners=owners, level=level)
                 if group and _key(group[0])[:3] != _key(row)[:3]:
                     yield from sorted(group, key=_key)
@@ -200,40 +193,46 @@ def escalation_rows(session: Session, *, cal: Calendar, today: date,
     return heapq.merge(ordinary(), raised, key=_key)
 
 
-def _raised(session: Session, *, cal: Calendar, today: date, officer: str | None,
+def _raised(reader: Reader, *, cal: Calendar, today: date, officer: str | None,
             team: str | None, owners: _Owners | None) -> list[dict[str, Any]]:
     """Families' escalations (and anything else that starts above the named
-    officer), each at its step today, in the report's order."""
+    officer), each at its step today, in the report's order: worked out once
+    per reader (the count and the rows of one report share them)."""
+    key = ("raised", today, officer, team, owners is not None)
+    if key in reader.memo:
+        return list(reader.memo[key])
     rows = []
-    stmt = _climbing(session, today=today, officer=officer, team=team).where(
-        Followup.kind == ladder.ESCALATION_KIND)
-    for found in session.execute(stmt):
+    scope, params = _scope(reader, today, officer, team)
+    for found in reader.rows(CLIMBING + " AND f.kind = :kind" + scope,
+                             {**params, "kind": ladder.ESCALATION_KIND}):
         row = _row(found, cal=cal, today=today, owners=owners, level=None)
         if row["level"] > ladder.NAMED_OFFICER:
             rows.append(row)
     rows.sort(key=_key)
-    return rows
+    reader.memo[key] = rows
+    return list(rows)
 
 
 def _row(found: Any, *, cal: Calendar, today: date, owners: _Owners | None,
          level: int | None) -> dict[str, Any]:
     """A row of the report from a follow-up; LEVEL when its range gave it."""
     fid, kind, due, start, reason, created_at, ref, child, code, team_, role, away = found
+    due = day(due)
     start = max(int(start or 1), 1)
     days_late = max(cal.working_days_between(due, today), 0)
     if level is None:
         level = ladder.level_for(start, days_late)
-    held_by = ladder.owner_role(level, role)
+    role_above = ladder.owner_role(level, role)
     owner = None
     if owners is not None:
-        owner = owners.owner(held_by, team_, named=code)
+        owner = owners.owner(role_above, team_, named=code)
         if owner is None and level > ladder.NAMED_OFFICER:
             owner = ladder.nobody(level)
     return {
-        "case_ref": ref, "child": child, "level": level, "owner_role": held_by,
+        "case_ref": ref, "child": child, "level": level, "owner_role": role_above,
         "owner": owner,
         "since": ladder.reached_on(cal, start=start, level=level, due=due,
-                                   raised_on=_local_day(created_at))
+                                   raised_on=_local_day(moment(created_at)))
         if level > ladder.NAMED_OFFICER else due,
         "working_days_overdue": days_late,
         "reason": reason if kind == ladder.ESCALATION_KIND and reason

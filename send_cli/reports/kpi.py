@@ -47,22 +47,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlmodel import Session
-
 from send_cli.rules import figures as reference
 from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, add_months
-from send_cli.store.models import (
-    AdviceRequest,
-    Case,
-    Deadline,
-    KpiDay,
-    Milestone,
-    Officer,
-    OfficerCaseload,
-    Setting,
-    TimeException,
-)
+from send_cli.store.reader import Reader, as_reader
+from send_cli.store.reader import day as stored_day
 
 
 def pct(part: int | None, whole: int | None) -> float | None:
@@ -79,52 +67,38 @@ def default_period(today: date) -> tuple[date, date]:
     return add_months(today, -12) + timedelta(days=1), today
 
 
-def _month(day: Any, dialect: str) -> Any:
-    if dialect == "sqlite":
-        return func.strftime("%Y-%m", day)
-    return func.to_char(day, "YYYY-MM")
+# The deadline's case has a reg 10(4) exception over the clock's span.
+HAS_EXCEPTION = """EXISTS (SELECT 1 FROM exceptions e WHERE e.case_id = d.case_id
+    AND (e.from_date IS NULL OR e.from_date <= d.due)
+    AND (e.to_date IS NULL OR e.to_date >= d.start))"""
+KEPT = """SELECT coalesce(sum(n), 0), coalesce(sum(ok), 0), coalesce(sum(days), 0)
+    FROM kpi_days WHERE metric = :metric AND day >= :start AND day <= :end"""
 
 
-def _has_exception() -> Any:
-    """The deadline's case has a reg 10(4) exception over the clock's span."""
-    return exists().where(
-        TimeException.case_id == Deadline.case_id,
-        or_(TimeException.from_date.is_(None), TimeException.from_date <= Deadline.due),
-        or_(TimeException.to_date.is_(None), TimeException.to_date >= Deadline.start))
-
-
-def _on_time() -> Any:
-    return and_(Deadline.met_on.is_not(None), Deadline.met_on <= Deadline.due)
-
-
-def _count(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _kept(session: Session, metric: str, start: date, end: date) -> tuple[int, int, int]:
+def _kept(reader: Reader, metric: str, start: date, end: date) -> tuple[int, int, int]:
     """(n, ok, days) of METRIC over the days START..END, from the counts the
     store keeps (send_cli/store/models/kpi.py)."""
-    n, ok, days = session.execute(
-        select(func.coalesce(func.sum(KpiDay.n), 0), func.coalesce(func.sum(KpiDay.ok), 0),
-               func.coalesce(func.sum(KpiDay.days), 0))
-        .where(KpiDay.metric == metric, KpiDay.day >= start, KpiDay.day <= end)).one()
+    n, ok, days = reader.first(KEPT, {"metric": metric, "start": start, "end": end}) \
+        or (0, 0, 0)
     return int(n), int(ok), int(days)
 
 
-def _met_in(session: Session, milestone: str, start: date, end: date) -> tuple[int, int]:
+def _met_in(reader: Reader, milestone: str, start: date, end: date) -> tuple[int, int]:
     """(clocks of MILESTONE met in the period, of which on time)."""
-    n, ok, _ = _kept(session, f"met:{milestone}", start, end)
+    n, ok, _ = _kept(reader, f"met:{milestone}", start, end)
     return n, ok
 
 
-def _plans(session: Session, start: date, end: date) -> dict[str, Any]:
-    n, within, days = _kept(session, "met:final-plan", start, end)
+def _plans(reader: Reader, start: date, end: date) -> dict[str, Any]:
+    n, within, days = _kept(reader, "met:final-plan", start, end)
     # The plans under an exception, from the few cases that have one.
-    with_exc, within_with_exc = (int(x or 0) for x in session.execute(
-        select(func.count(Deadline.id), _count(_on_time()))
-        .where(Deadline.case_id.in_(select(TimeException.case_id).distinct()),
-               Deadline.milestone == "final-plan", Deadline.met_on >= start,
-               Deadline.met_on <= end, _has_exception())).one())
+    found = reader.first(
+        "SELECT count(d.id), coalesce(sum(CASE WHEN d.met_on IS NOT NULL"
+        " AND d.met_on <= d.due THEN 1 ELSE 0 END), 0) FROM deadlines d"
+        " WHERE d.case_id IN (SELECT DISTINCT case_id FROM exceptions)"
+        " AND d.milestone = 'final-plan' AND d.met_on >= :start AND d.met_on <= :end"
+        f" AND {HAS_EXCEPTION}", {"start": start, "end": end}) or (0, 0)
+    with_exc, within_with_exc = (int(x or 0) for x in found)
     avg = None
     if n:
         avg = float((Decimal(days) / n / 7).quantize(Decimal("0.1"), ROUND_HALF_UP))
@@ -142,12 +116,12 @@ def _plans(session: Session, start: date, end: date) -> dict[str, Any]:
     }
 
 
-def _by_month(session: Session, start: date, end: date, dialect: str) -> list[dict[str, Any]]:
-    month = _month(KpiDay.day, dialect)
-    found = {m: (int(n), int(w)) for m, n, w in session.execute(
-        select(month, func.sum(KpiDay.n), func.sum(KpiDay.ok))
-        .where(KpiDay.metric == "met:final-plan", KpiDay.day >= start, KpiDay.day <= end)
-        .group_by(month))}
+def _by_month(reader: Reader, start: date, end: date) -> list[dict[str, Any]]:
+    month = "strftime('%Y-%m', day)" if reader.dialect == "sqlite" else \
+        "to_char(day, 'YYYY-MM')"
+    found = {m: (int(n), int(w)) for m, n, w in reader.rows(
+        f"SELECT {month}, sum(n), sum(ok) FROM kpi_days WHERE metric = 'met:final-plan'"
+        f" AND day >= :start AND day <= :end GROUP BY {month}", {"start": start, "end": end})}
     out = []
     day = date(start.year, start.month, 1)
     while day <= end:
@@ -159,12 +133,12 @@ def _by_month(session: Session, start: date, end: date, dialect: str) -> list[di
     return out
 
 
-def _reviews_due(session: Session, start: date, end: date) -> tuple[int, int]:
-    n, ok, _ = _kept(session, "due:annual-review", start, end)
+def _reviews_due(reader: Reader, start: date, end: date) -> tuple[int, int]:
+    n, ok, _ = _kept(reader, "due:annual-review", start, end)
     return n, ok
 
 
-def _followups(session: Session, start: date, end: date, today: date) -> tuple[int, int]:
+def _followups(reader: Reader, start: date, end: date, today: date) -> tuple[int, int]:
     """Follow-ups due in the period, and those kept (done on or before the
     day due, by the Europe/London date of their settling). A follow-up is
     neither kept nor missed until its day has ended: the days counted stop
@@ -172,36 +146,30 @@ def _followups(session: Session, start: date, end: date, today: date) -> tuple[i
     last = min(end, today - timedelta(days=1))
     if last < start:
         return 0, 0
-    n, ok, _ = _kept(session, "followups", start, last)
+    n, ok, _ = _kept(reader, "followups", start, last)
     return n, ok
 
 
-def _assessment_ended(end: date) -> Any:
-    """By END nothing more is owed on the advice: the council refused to
-    assess or to issue a plan on or after it was asked, the plan ceased, or
-    the case was closed."""
-    refused_or_ceased = exists().where(
-        Milestone.case_id == AdviceRequest.case_id,
-        Milestone.on >= AdviceRequest.requested, Milestone.on <= end,
-        or_(Milestone.kind == "ceased",
-            and_(Milestone.kind.in_(("assessment-decision", "issue-decision")),
-                 Milestone.outcome == "refused")))
-    closed = and_(Case.status == "closed",
-                  or_(Case.closed_on.is_(None), Case.closed_on <= end))
-    return or_(closed, refused_or_ceased)
+# By :end nothing more is owed on the advice (a): the council refused to
+# assess or to issue a plan on or after it was asked, the plan ceased, or the
+# case (c) was closed.
+ASSESSMENT_ENDED = """((c.status = 'closed' AND (c.closed_on IS NULL OR c.closed_on <= :end))
+    OR EXISTS (SELECT 1 FROM milestones m WHERE m.case_id = a.case_id
+        AND m."on" >= a.requested AND m."on" <= :end
+        AND (m.kind = 'ceased' OR (m.kind IN ('assessment-decision', 'issue-decision')
+                                   AND m.outcome = 'refused'))))"""
 
 
-def _advice(session: Session, end: date) -> tuple[dict[str, int], dict[str, int]]:
+def _advice(reader: Reader, end: date) -> tuple[dict[str, int], dict[str, int]]:
     weeks = CLOCKS["advice"].length
     overdue_before = end - timedelta(weeks=weeks)  # due (requested + 6 weeks) before END
-    rows = session.execute(
-        select(AdviceRequest.source, func.count(AdviceRequest.id),
-               _count(AdviceRequest.requested < overdue_before))
-        .join(Case, Case.id == AdviceRequest.case_id)
-        .where(AdviceRequest.requested <= end,
-               or_(AdviceRequest.received.is_(None), AdviceRequest.received > end),
-               ~_assessment_ended(end))
-        .group_by(AdviceRequest.source)).all()
+    rows = reader.all(
+        "SELECT a.source, count(a.id),"
+        " coalesce(sum(CASE WHEN a.requested < :overdue_before THEN 1 ELSE 0 END), 0)"
+        " FROM advice_requests a JOIN cases c ON c.id = a.case_id"
+        " WHERE a.requested <= :end AND (a.received IS NULL OR a.received > :end)"
+        f" AND NOT {ASSESSMENT_ENDED} GROUP BY a.source",
+        {"end": end, "overdue_before": overdue_before})
     outstanding = dict.fromkeys(ADVICE_SOURCES, 0)
     overdue = dict.fromkeys(ADVICE_SOURCES, 0)
     for source, n, late in rows:
@@ -210,25 +178,25 @@ def _advice(session: Session, end: date) -> tuple[dict[str, int], dict[str, int]
     return outstanding, overdue
 
 
-def _caseload(session: Session) -> dict[str, int]:
+def _caseload(reader: Reader) -> dict[str, int]:
     """Open cases (any status but closed) per officer who is active or still
     holds some, from the counts the store keeps."""
-    n = func.coalesce(OfficerCaseload.open_cases, 0)
-    rows = session.execute(
-        select(Officer.code, n)
-        .outerjoin(OfficerCaseload, OfficerCaseload.officer_id == Officer.id)
-        .where(or_(Officer.active, n > 0))
-        .order_by(Officer.code)).all()
+    rows = reader.all(
+        "SELECT o.code, coalesce(k.open_cases, 0) FROM officers o"
+        " LEFT OUTER JOIN officer_caseloads k ON k.officer_id = o.id"
+        " WHERE o.active = :yes OR coalesce(k.open_cases, 0) > 0 ORDER BY o.code",
+        {"yes": True})
     return {code: int(count) for code, count in rows}
 
 
-def kpi(session: Session, *, start: date, end: date, today: date,
+def kpi(session: Any, *, start: date, end: date, today: date,
         stock: bool = True) -> dict[str, Any]:
     """The council's figures for the period START..END (both included), as
     one JSON-ready object. STOCK False leaves out of 'months' what stood at
     each month's end (requests by stage, advice), which reads every request
-    of the period: the terminal's table does not show it."""
-    dialect = session.get_bind().dialect.name
+    of the period: the terminal's table does not show it. SESSION is a
+    Reader or a SQLAlchemy session."""
+    session = as_reader(session)
     figures: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(),
                                "as_at": today.isoformat()}
     figures.update(_plans(session, start, end))
@@ -253,7 +221,7 @@ def kpi(session: Session, *, start: date, end: date, today: date,
     figures["advice_outstanding"] = outstanding
     figures["advice_overdue"] = overdue
     figures["caseload"] = _caseload(session)
-    figures["by_month"] = _by_month(session, start, end, dialect)
+    figures["by_month"] = _by_month(session, start, end)
     figures.update(_references(session))
     figures["months"] = month_rows(session, start=start, end=end, stock=stock)
     return figures
@@ -292,11 +260,12 @@ def month_pct(part: int, whole: int) -> float | None:
     return pct(part, whole)
 
 
-def _references(session: Session) -> dict[str, Any]:
-    row = session.get(Setting, reference.TARGET_SETTING)
+def _references(reader: Reader) -> dict[str, Any]:
+    value = reader.scalar("SELECT value FROM settings WHERE key = :key",
+                          {"key": reference.TARGET_SETTING})
     return {"england_pct_within_20_weeks": reference.ENGLAND_PCT_WITHIN_20_WEEKS,
             "england_year": reference.ENGLAND_YEAR,
-            "target_pct_within_20_weeks": reference.target_value(row.value if row else None),
+            "target_pct_within_20_weeks": reference.target_value(value),
             "min_cases_for_a_percentage": reference.MIN_CASES_FOR_A_PERCENTAGE}
 
 
@@ -313,51 +282,57 @@ def month_spans(start: date, end: date) -> list[tuple[str, date, date]]:
     return out
 
 
-def _kept_by_month(session: Session, start: date, end: date,
-                   dialect: str) -> dict[tuple[str, str], tuple[int, int]]:
-    month = _month(KpiDay.day, dialect)
-    metrics = [m[0] for m in MONTHLY_SHARES]
-    return {(metric, m): (int(n or 0), int(ok or 0)) for metric, m, n, ok in session.execute(
-        select(KpiDay.metric, month, func.sum(KpiDay.n), func.sum(KpiDay.ok))
-        .where(KpiDay.metric.in_(metrics), KpiDay.day >= start, KpiDay.day <= end)
-        .group_by(KpiDay.metric, month))}
+def _month(column: str, reader: Reader) -> str:
+    return f"strftime('%Y-%m', {column})" if reader.dialect == "sqlite" else \
+        f"to_char({column}, 'YYYY-MM')"
 
 
-def _exceptions_by_month(session: Session, start: date, end: date,
-                         dialect: str) -> dict[str, tuple[int, int]]:
+def _kept_by_month(reader: Reader, start: date,
+                   end: date) -> dict[tuple[str, str], tuple[int, int]]:
+    month = _month("day", reader)
+    metrics = ", ".join(f"'{m[0]}'" for m in MONTHLY_SHARES)
+    return {(metric, m): (int(n or 0), int(ok or 0)) for metric, m, n, ok in reader.rows(
+        f"SELECT metric, {month}, sum(n), sum(ok) FROM kpi_days WHERE metric IN ({metrics})"
+        f" AND day >= :start AND day <= :end GROUP BY metric, {month}",
+        {"start": start, "end": end})}
+
+
+def _exceptions_by_month(reader: Reader, start: date,
+                         end: date) -> dict[str, tuple[int, int]]:
     """(plans under a reg 10(4) exception, of which within 20 weeks) per month."""
-    month = _month(Deadline.met_on, dialect)
-    return {m: (int(n), int(ok or 0)) for m, n, ok in session.execute(
-        select(month, func.count(Deadline.id), _count(_on_time()))
-        .where(Deadline.case_id.in_(select(TimeException.case_id).distinct()),
-               Deadline.milestone == "final-plan", Deadline.met_on >= start,
-               Deadline.met_on <= end, _has_exception())
-        .group_by(month))}
+    month = _month("d.met_on", reader)
+    return {m: (int(n), int(ok or 0)) for m, n, ok in reader.rows(
+        f"SELECT {month}, count(d.id), coalesce(sum(CASE WHEN d.met_on IS NOT NULL"
+        " AND d.met_on <= d.due THEN 1 ELSE 0 END), 0) FROM deadlines d"
+        " WHERE d.case_id IN (SELECT DISTINCT case_id FROM exceptions)"
+        " AND d.milestone = 'final-plan' AND d.met_on >= :start AND d.met_on <= :end"
+        f" AND {HAS_EXCEPTION} GROUP BY {month}", {"start": start, "end": end})}
 
 
-def _open_by_stage(session: Session, spans: list[tuple[str, date, date]]) -> dict[
+def _open_by_stage(reader: Reader, spans: list[tuple[str, date, date]]) -> dict[
         tuple[str, str], int]:
     """Requests open at each stage as each month ended, {(month, stage): n}.
     One pass over the request clocks that could be open in some month (not
     met before the first month ended), each with the clock before it and its
     case's closure; the months are counted from those rows."""
-    from sqlalchemy.orm import aliased
-
     if not spans:
         return {}
     first, last = spans[0][2], spans[-1][2]
     before = {milestone: prior for _, milestone, prior in STAGES}
     stage_of = {milestone: stage for stage, milestone, _ in STAGES}
-    d, p = aliased(Deadline), aliased(Deadline)
-    prior = case(*((d.milestone == m, b) for m, b in before.items() if b), else_=None)
-    rows = session.execute(
-        select(d.milestone, d.start, d.met_on, p.met_on, Case.status, Case.closed_on)
-        .select_from(d).join(Case, Case.id == d.case_id)
-        .outerjoin(p, and_(p.case_id == d.case_id, p.milestone == prior))
-        .where(d.milestone.in_(list(before)), d.start <= last,
-               or_(d.met_on.is_(None), d.met_on > first))).all()
+    prior = "CASE " + " ".join(f"WHEN d.milestone = '{m}' THEN '{b}'"
+                               for m, b in before.items() if b) + " ELSE NULL END"
+    listed = ", ".join(f"'{m}'" for m in before)
+    rows = reader.all(
+        "SELECT d.milestone, d.start, d.met_on, p.met_on, c.status, c.closed_on"
+        " FROM deadlines d JOIN cases c ON c.id = d.case_id"
+        f" LEFT OUTER JOIN deadlines p ON p.case_id = d.case_id AND p.milestone = {prior}"
+        f" WHERE d.milestone IN ({listed}) AND d.start <= :last"
+        " AND (d.met_on IS NULL OR d.met_on > :first)", {"first": first, "last": last})
     out: dict[tuple[str, str], int] = {}
     for milestone, began, met, prior_met, status, closed_on in rows:
+        began, met, prior_met, closed_on = (stored_day(v) for v in
+                                            (began, met, prior_met, closed_on))
         needs_prior = before[milestone] is not None
         for month, _, day in spans:
             if began > day or (met is not None and met <= day):
@@ -371,19 +346,19 @@ def _open_by_stage(session: Session, spans: list[tuple[str, date, date]]) -> dic
     return out
 
 
-def month_rows(session: Session, *, start: date, end: date,
+def month_rows(session: Any, *, start: date, end: date,
                stock: bool = True) -> list[dict[str, Any]]:
     """The measures month by month (see the module docstring): one row per
     month of START..END, the last MONTHS_MAX of them."""
-    dialect = session.get_bind().dialect.name
+    session = as_reader(session)
     spans = month_spans(start, end)[-MONTHS_MAX:]
     start = spans[0][1]
-    kept = _kept_by_month(session, start, end, dialect)
-    excepted = _exceptions_by_month(session, start, end, dialect)
+    kept = _kept_by_month(session, start, end)
+    excepted = _exceptions_by_month(session, start, end)
     # the twelve months to each month: from eleven whole months before the first
     since = add_months(date(start.year, start.month, 1), -(ROLLING - 1))
-    kept_since = _kept_by_month(session, since, end, dialect)
-    excepted_since = _exceptions_by_month(session, since, end, dialect)
+    kept_since = _kept_by_month(session, since, end)
+    excepted_since = _exceptions_by_month(session, since, end)
     all_months = [m for m, _, _ in month_spans(since, end)]
     stages = _open_by_stage(session, spans) if stock else {}
     rows = []

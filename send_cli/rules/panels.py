@@ -253,3 +253,10 @@ def papers_status(due: date, received: date | None, today: date) -> str:
     if received is not None:
         return "received" if received <= due else "late"
     return "awaited" if today <= due else "missing"
+
+
+def decision_rights(request: str, outcome: str) -> str | None:
+    """What a refusal to assess or to issue a plan gives the family."""
+    if outcome == "declined" and request in STATUTORY_DECISIONS:
+        return APPEAL_RIGHTS
+    return None

@@ -632,3 +632,15 @@ def status_after(kind: str, outcome: str | None, status: str) -> str:
     if kind == "ceased":
         return "ceased"
     return status
+
+
+def clock_state(milestone: str, due: date, met_on: date | None, today: date) -> str:
+    """met, met late, open or missed; a family's comments window ends (or is
+    cut short by a final plan issued within it)."""
+    if milestone == "draft-comments" and met_on is not None:
+        return "ended" if met_on > due else "cut short"
+    if met_on is not None:
+        return "met" if met_on <= due else "met late"
+    if due >= today:
+        return "open"
+    return "ended" if milestone in FAMILY_WINDOWS else "missed"

@@ -1,6 +1,8 @@
 """The counts behind the KPIs (kpi_days, officer_caseloads), worked out
 again from the rows they count: `db check` compares them with what the
-triggers of migrations 0005 and 0007 have kept, and `db recount` puts them right.
+triggers of migrations 0005, 0007 and 0009 have kept (0009: the open
+statutory clocks per due day, 'open:<milestone>'), and `db recount` puts
+them right.
 Plain SQL on both backends; nothing here imports the models."""
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ def _day_counts(dialect: str) -> str:
     UNION ALL
     SELECT 'due:annual-review', due, count(*),
            sum(CASE WHEN met_on IS NOT NULL AND met_on <= due THEN 1 ELSE 0 END), 0
-    FROM deadlines WHERE milestone = 'annual-review' GROUP BY due"""
+    FROM deadlines WHERE milestone = 'annual-review' GROUP BY due
+    UNION ALL
+    SELECT 'open:' || milestone, due, count(*), 0, 0
+    FROM deadlines WHERE met_on IS NULL GROUP BY milestone, due"""
 
 
 CASELOADS = """SELECT officer_id, count(*) FROM cases WHERE status <> 'closed'

@@ -15,6 +15,13 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadlines_open", "due", "milestone", "case_id",
               sqlite_where=text("met_on IS NULL")),
         Index("ix_deadlines_case", "case_id"),
+        # the open clocks of one case (revision 0009)
+        Index("ix_deadlines_open_case", "case_id", "due", "milestone",
+              sqlite_where=text("met_on IS NULL"), postgresql_where=text("met_on IS NULL")),
+        # the clocks met of one case (revision 0009)
+        Index("ix_deadlines_met_case", "case_id", "milestone", "met_on",
+              sqlite_where=text("met_on IS NOT NULL"),
+              postgresql_where=text("met_on IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

@@ -14,12 +14,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy import Integer, cast, func, literal, or_, select
 from sqlmodel import Session
 
 from send_cli.rules import forecast as model
 from send_cli.rules.statutory import ADVICE_SOURCES, add_months
-from send_cli.store.models import AdviceRequest, Case, Milestone, Officer
+from send_cli.store.models import AdviceRequest, Case, Milestone, Officer, StageDay
 
 FORECAST_KEYS = ("case_ref", "officer", "stage", "waiting_for", "predicted_final",
                  "final_due", "margin_days", "late", "basis")
@@ -41,44 +41,26 @@ def histograms(session: Session, *, day: date) -> dict[str, dict[int, int]]:
     """{stage key: {days: how many}} over the 12 months before DAY (from the
     same day a year earlier, DAY itself left out): the decisions whether to
     assess made (days from the request); for each decision to assess, the
-    first advice asked on or after it (days from the decision); the advice
-    received, per source (days from asking); the final plans made (days from
-    the last advice received before them). The decisions and plans come from
-    one pass over the milestones, the advice from its received-day index."""
+    first advice asked on or after it, if asked before DAY (days from the
+    decision); the advice received, per source (days from asking); the final
+    plans made (days from the last advice received before them).
+
+    Read from the counts the store keeps as work is recorded (stage_days,
+    migration 0010): a year of days, whatever the store's size."""
     since = add_months(day, -model.WINDOW_MONTHS)
+    # an 'asking' counts only if its advice was asked before DAY:
+    # decision day + days < DAY
+    before = (StageDay.days < func.julianday(day) - func.julianday(StageDay.day)
+              if session.get_bind().dialect.name == "sqlite"
+              else StageDay.days < literal(day) - StageDay.day)
     out: dict[str, dict[int, int]] = defaultdict(dict)
-
-    def add(key: str, days: Any, n: int) -> None:
-        if days is not None and days >= 0:
-            out[key][int(days)] = out[key].get(int(days), 0) + int(n)
-
-    last_advice = (select(func.max(AdviceRequest.received))
-                   .where(AdviceRequest.case_id == Milestone.case_id,
-                          AdviceRequest.received <= Milestone.on).scalar_subquery())
-    first_ask = (select(func.min(AdviceRequest.requested))
-                 .where(AdviceRequest.case_id == Milestone.case_id,
-                        AdviceRequest.requested >= Milestone.on,
-                        AdviceRequest.requested < day).scalar_subquery())
-    is_decision = Milestone.kind == "assessment-decision"
-    stage = case((is_decision, _days(session, Milestone.on, Case.received)),
-                 else_=_days(session, Milestone.on, last_advice))
-    asking = case((and_(is_decision, Milestone.outcome == "agreed"),
-                   _days(session, first_ask, Milestone.on)), else_=None)
-    for kind, days, ask, n in session.execute(
-            select(Milestone.kind, stage, asking, func.count())
-            .join(Case, Case.id == Milestone.case_id)
-            .where(Milestone.kind.in_(("assessment-decision", "final-plan")),
-                   Milestone.on >= since, Milestone.on < day)
-            .group_by(Milestone.kind, stage, asking)):
-        add("decision" if kind == "assessment-decision" else "plan", days, n)
-        add("asking", ask, n)
-
-    d = _days(session, AdviceRequest.received, AdviceRequest.requested)
-    for source, days, n in session.execute(
-            select(AdviceRequest.source, d, func.count())
-            .where(AdviceRequest.received >= since, AdviceRequest.received < day)
-            .group_by(AdviceRequest.source, d)):
-        add(model.stage_key("advice", source), days, n)
+    for stage, days, n in session.execute(
+            select(StageDay.stage, StageDay.days, func.sum(StageDay.n))
+            .where(StageDay.day >= since, StageDay.day < day,
+                   or_(StageDay.stage != "asking", before))
+            .group_by(StageDay.stage, StageDay.days)):
+        if n and n > 0 and days >= 0:
+            out[stage][int(days)] = int(n)
     return dict(out)
 
 

@@ -199,3 +199,92 @@ def test_db_recount_puts_wrong_stage_counts_right(team, backend) -> None:
     assert rows["kpi_counts"].startswith("1 differ from the rows they count (stage plan ending ")
     team.ok("db", "recount")
     counts_ok(team)
+
+
+def open_requests(session: Any) -> list[tuple[str, str, Any]]:
+    """(case ref, officer, what is known) of every request before its final
+    plan, read row by row (how the forecast read them before it was worked
+    out in the database)."""
+    from sqlalchemy import func, select
+
+    from send_cli.rules import forecast as model
+    from send_cli.store.models import AdviceRequest, Case, Milestone, Officer
+
+    def first(kind: str, outcome: str | None = None) -> Any:
+        stmt = select(func.min(Milestone.on)).where(Milestone.case_id == Case.id,
+                                                    Milestone.kind == kind)
+        if outcome is not None:
+            stmt = stmt.where(Milestone.outcome == outcome)
+        return stmt.scalar_subquery()
+
+    where = Case.status.in_(("requested", "assessing", "drafting"))
+    advice: dict[int, list[Any]] = defaultdict(list)
+    for case_id, source, asked, got in session.execute(
+            select(AdviceRequest.case_id, AdviceRequest.source, AdviceRequest.requested,
+                   AdviceRequest.received).join(Case, Case.id == AdviceRequest.case_id)
+            .where(where)):
+        advice[case_id].append((source, asked, got))
+    out = []
+    for case_id, ref, code, received, decided, issued, drafted in session.execute(
+            select(Case.id, Case.ref, Officer.code, Case.received,
+                   first("assessment-decision", "agreed"), first("issue-decision", "agreed"),
+                   first("draft-plan")).join(Officer, Officer.id == Case.officer_id)
+            .where(where)):
+        out.append((ref, code, model.Request(received=received, decided=decided,
+                                             issue_decided=issued, drafted=drafted,
+                                             advice=advice.get(case_id, ()))))
+    return out
+
+
+def row_of(ref: str, officer: str, p: Any) -> dict[str, Any]:
+    return {"case_ref": ref, "officer": officer, "stage": p.stage,
+            "waiting_for": p.waiting_for, "predicted_final": p.predicted_final,
+            "final_due": p.final_due, "margin_days": p.margin_days, "late": p.late,
+            "basis": p.basis}
+
+
+def test_the_forecast_worked_out_in_the_database_is_the_model(team) -> None:
+    """Every branch of rules.forecast.predict (no decision, advice to ask,
+    advice out from one or several sources, advice overdue, all advice in, a
+    plan agreed with no advice recorded) gives the same rows from the SQL."""
+    from send_cli.reports.forecast import (
+        forecast_rows,
+        forecast_top,
+        medians,
+        waiting_summary,
+    )
+    from send_cli.rules import forecast as model
+    from send_cli.settings import resolve
+    from send_cli.store.engine import open_store
+
+    varied(team)
+    # advice not yet asked; a plan agreed with no advice recorded; one
+    # request waiting on two sources
+    record(team, "A-1", received=d("2026-04-06"), decided=d("2026-05-11"))
+    record(team, "U-1", received=d("2026-05-04"), decided=d("2026-06-01"),
+           issue=d("2026-07-20"))
+    record(team, "T-1", received=d("2026-05-11"), decided=d("2026-06-08"),
+           advice=(d("2026-06-08"), None))
+    team.ok("case", "advice", "T-1", "--from", "health", "--requested", "2026-06-08", now=NOW)
+    store = open_store(resolve(db=os.environ["SEND_CLI_DB"], officer="test", now=NOW))
+    seen: set[tuple[str, str]] = set()
+    try:
+        with store.read() as session:
+            for today in (d("2026-03-02"), d("2026-06-15"), d("2026-08-03"), d("2026-10-05")):
+                meds = medians(session, day=today)
+                want = [row_of(ref, code, model.predict(req, meds, today))
+                        for ref, code, req in open_requests(session)]
+                want.sort(key=lambda r: (r["margin_days"], r["final_due"], r["case_ref"]))
+                got = forecast_rows(session, today=today, meds=meds)
+                assert got == want, today
+                seen |= {(r["stage"], r["waiting_for"]) for r in got}
+                top, facts = forecast_top(session, today=today, limit=5, meds=meds)
+                assert top == want[:5]
+                assert facts == waiting_summary(want, today=today)
+                mine = forecast_rows(session, today=today, officer="CO2", within=10, meds=meds)
+                assert mine == [r for r in want if r["officer"] == "CO2" and
+                                r["final_due"] <= today + timedelta(weeks=10)]
+    finally:
+        store.dispose()
+    assert {"decision", "asking", "advice", "plan"} <= {stage for stage, _ in seen}
+    assert len(seen) >= 6, seen

@@ -85,6 +85,7 @@ def forecast(
     from send_cli.reports.forecast import (
         FORECAST_KEYS,
         forecast_rows,
+        forecast_top,
         medians,
         summary_line,
         waiting_summary,
@@ -95,9 +96,15 @@ def forecast(
         if officer:
             get_officer(session, officer)
         meds = medians(session, day=today)
-        rows = forecast_rows(session, today=today, officer=officer, within=within, meds=meds)
-        facts = (summarise(session, rows, today=today, meds=meds) if summary
-                 else waiting_summary(rows, today=today))
+        if fmt == "table" and not summary and limit:
+            # a page of the table: the rest is counted in the database
+            rows, facts = forecast_top(session, today=today, limit=limit, officer=officer,
+                                       within=within, meds=meds)
+        else:
+            rows = forecast_rows(session, today=today, officer=officer, within=within,
+                                 meds=meds)
+            facts = (summarise(session, rows, today=today, meds=meds) if summary
+                     else waiting_summary(rows, today=today))
     if summary:
         emit_forecast_summary(facts, fmt=fmt, output=output)
         finish_list(facts["forecast_late"], exit_code)
@@ -106,8 +113,9 @@ def forecast(
     if within is not None:
         scope += f", due by {today + timedelta(weeks=within)}"
     title = (f"Forecast {today:%a %d %b %Y}{scope}: {facts['forecast_late']} of "
-             f"{len(rows)} to miss 20 weeks")
+             f"{facts['open_requests']} to miss 20 weeks")
     emit_forecast(rows, FORECAST_KEYS, fmt=fmt, output=output, title=title,
+                  total=facts["open_requests"],
                   limit=limit or None, one_officer=bool(officer),
                   note="margin: days to spare on the 20 weeks (negative: late); what each "
                        "forecast rests on: --format json (basis).")

@@ -39,16 +39,17 @@ def _table_columns() -> list[Any]:
 
 def emit_forecast(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], *, fmt: str,
                   output: Path | None, title: str, limit: int | None,
-                  one_officer: bool, note: str | None) -> int:
+                  one_officer: bool, note: str | None, total: int | None = None) -> int:
     """The forecast rows as a table that fits the width (the officer column
-    left out when the list is one officer's), or every key as CSV, JSON or a
-    workbook."""
+    left out when the list is one officer's; TOTAL: how many there are, when
+    ROWS is the first page), or every key as CSV, JSON or a workbook."""
     if fmt != "table":
         return emit(rows, list(keys), fmt=fmt, output=output)
     short = ({**row, "waiting_for": SHORT_WAITING.get(row["waiting_for"], row["waiting_for"])}
              for row in rows)
     return emit(short, _table_columns(), fmt=fmt, output=output, title=title, limit=limit,
-                total=len(rows), empty="No open requests before their final plan.",
+                total=len(rows) if total is None else total,
+                empty="No open requests before their final plan.",
                 fixed={"officer": "one officer"} if one_officer else None, note=note)
 
 

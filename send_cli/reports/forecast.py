@@ -10,7 +10,7 @@ read in one pass over the cases being assessed (the status index)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from send_cli.rules import forecast as model
 from send_cli.rules.statutory import ADVICE_SOURCES, add_months
-from send_cli.store.models import AdviceRequest, Case, Milestone, Officer, StageDay
+from send_cli.store.models import AdviceRequest, Case, Milestone, StageDay
 
 FORECAST_KEYS = ("case_ref", "officer", "stage", "waiting_for", "predicted_final",
                  "final_due", "margin_days", "late", "basis")
@@ -69,45 +69,142 @@ def medians(session: Session, *, day: date) -> model.Medians:
 
 
 # -- the open requests -----------------------------------------------------
-def _first(kind: str, outcome: str | None = None) -> Any:
-    stmt = select(func.min(Milestone.on)).where(Milestone.case_id == Case.id,
-                                                Milestone.kind == kind)
-    if outcome is not None:
-        stmt = stmt.where(Milestone.outcome == outcome)
-    return stmt.scalar_subquery()
+NONE = -10**6  # "no such day" inside the SQL's arithmetic (days since 1970)
+EPOCH = date(1970, 1, 1).toordinal()
+# advice sources in the SQL's columns; a request waiting on two sources
+# expected the same day waits for the later name (as rules.forecast.predict)
+SOURCE_COLUMNS = {s: f"o{i}" for i, s in enumerate(ADVICE_SOURCES)}
 
 
-def _open_requests(session: Session, *, today: date, officer: str | None,
-                   within: int | None) -> Iterator[tuple[str, str, model.Request]]:
-    """(case ref, officer, what is known) of every request before its final
-    plan: being assessed, not refused, not closed."""
-    where = [Case.status.in_(OPEN_STATUSES)]
+def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool) -> str:
+    """The forecast of every open request before its final plan, worked out
+    in the database (rules.forecast.predict, with the medians as parameters):
+    one pass over the requests being assessed (the status index) and their
+    milestones and advice (the case indexes). TOP: the :limit rows with the
+    least margin, then one row per (waiting_for, late) with its count."""
+    postgres = dialect == "postgresql"
+
+    def dn(x: str) -> str:  # a date as days since 1970
+        return f"({x} - DATE '1970-01-01')" if postgres else \
+            f"CAST(julianday({x}) - 2440587.5 AS INTEGER)"
+
+    big, small = ("GREATEST", "LEAST") if postgres else ("max", "min")
+    outstanding = ",\n".join(
+        f"max(CASE WHEN a.received IS NULL AND a.source = '{s}' THEN a.requested END) AS {c}"
+        for s, c in SOURCE_COLUMNS.items())
+    expected = ",\n".join(
+        f"CASE WHEN ad.{c} IS NULL THEN {NONE} ELSE {big}({dn(f'ad.{c}')} + :a_{c}, :t) END"
+        f" AS e_{c}" for c in SOURCE_COLUMNS.values())
+    e_all = ", ".join(f"e_{c}" for c in SOURCE_COLUMNS.values())
+    by_name = sorted(SOURCE_COLUMNS.items(), reverse=True)
+    source_waited = " ".join(f"WHEN e_{c} = emax THEN '{s} advice'" for s, c in by_name)
+    mask = " + ".join(f"(CASE WHEN e_{c} > {NONE} THEN {1 << i} ELSE 0 END)"
+                      for i, c in enumerate(SOURCE_COLUMNS.values()))
+    where = ["c.status IN ('requested', 'assessing', 'drafting')"]
     if officer:
-        where.append(Officer.code == officer)
+        where.append("o.code = :officer")
+    if within:
+        where.append("c.received <= :received_by")
+    sql = f"""
+    WITH oc AS (
+      SELECT c.id, c.ref, o.code, {dn('c.received')} AS rec
+      FROM cases c JOIN officers o ON o.id = c.officer_id
+      WHERE {' AND '.join(where)}
+    ), ms AS (
+      SELECT m.case_id,
+        min(CASE WHEN m.kind = 'assessment-decision' AND m.outcome = 'agreed'
+                 THEN m."on" END) AS dec,
+        min(CASE WHEN m.kind = 'issue-decision' AND m.outcome = 'agreed'
+                 THEN m."on" END) AS iss,
+        min(CASE WHEN m.kind = 'draft-plan' THEN m."on" END) AS drf
+      FROM milestones m WHERE m.case_id IN (SELECT id FROM oc)
+      GROUP BY m.case_id
+    ), ad AS (
+      SELECT a.case_id, count(*) AS n, max(a.received) AS got,
+        {outstanding}
+      FROM advice_requests a WHERE a.case_id IN (SELECT id FROM oc)
+      GROUP BY a.case_id
+    ), b AS (
+      SELECT oc.ref, oc.code, oc.rec, {dn('ms.dec')} AS dec, {dn('ms.iss')} AS iss,
+        ms.drf IS NULL AS no_draft, coalesce(ad.n, 0) AS n,
+        coalesce({dn('ad.got')}, {NONE}) AS got,
+        {expected}
+      FROM oc LEFT JOIN ms ON ms.case_id = oc.id LEFT JOIN ad ON ad.case_id = oc.id
+    ), c2 AS (
+      SELECT b.*, coalesce(dec, {big}(rec + :md, :t)) AS decided, {big}({e_all}) AS emax
+      FROM b
+    ), c3 AS (
+      SELECT c2.*,
+        CASE WHEN n = 0 AND iss IS NULL THEN 0 WHEN n > 0 THEN 1 ELSE 2 END AS branch,
+        CASE WHEN n = 0 AND iss IS NULL THEN {big}(decided + :ma, :t) + :r
+             WHEN n > 0 THEN {big}(emax, got)
+             ELSE {small}(decided + :ma + :r, coalesce(iss, decided + :ma + :r)) END AS last0
+      FROM c2
+    ), f AS (
+      SELECT ref, code, rec + :weeks20 AS due,
+        {big}({big}(last0, decided) + :mp, :t) AS fin,
+        CASE WHEN dec IS NULL THEN 'decision' WHEN branch = 0 THEN 'asking'
+             WHEN emax > {NONE} THEN 'advice' ELSE 'plan' END AS stage,
+        CASE WHEN dec IS NULL THEN 'assessment decision'
+             WHEN branch = 0 THEN 'advice to be asked'
+             WHEN emax > {NONE} THEN (CASE {source_waited} END)
+             WHEN iss IS NULL THEN 'decision to issue'
+             WHEN no_draft THEN 'draft plan' ELSE 'final plan' END AS waiting,
+        CASE WHEN dec IS NULL THEN 1 ELSE 0 END AS undecided, branch,
+        {mask} AS mask
+      FROM c3
+    )"""
+    columns = "ref, code, due, fin, stage, waiting, undecided, branch, mask"
+    if not top:
+        return sql + f"\nSELECT {columns} FROM f"
+    return sql + f"""
+    SELECT 0 AS part, {columns}, 0 AS n FROM (
+      SELECT {columns} FROM f ORDER BY due - fin, due, ref LIMIT :limit) t
+    UNION ALL
+    SELECT 1, NULL, NULL, NULL, NULL, NULL, waiting, NULL, CASE WHEN fin > due THEN 1 ELSE 0 END,
+           NULL, count(*) FROM f
+    GROUP BY waiting, CASE WHEN fin > due THEN 1 ELSE 0 END"""
+
+
+BRANCHES = ("ask", "advice", "unrecorded")
+
+
+def _params(meds: model.Medians, today: date) -> dict[str, Any]:
+    days = {s: meds.length("advice", s)[0] for s in ADVICE_SOURCES}
+    out: dict[str, Any] = {f"a_{c}": days[s] for s, c in SOURCE_COLUMNS.items()}
+    out.update(t=today.toordinal() - EPOCH, md=meds.length("decision")[0],
+               ma=meds.length("asking")[0], mp=meds.length("plan")[0],
+               r=max(days[s] for s in model.REQUIRED_ADVICE),
+               weeks20=model.TWENTY_WEEKS.days)
+    return out
+
+
+def _row(meds: model.Medians, ref: str, code: str, due: int, fin: int, stage: str,
+         waiting: str, undecided: int, branch: int, mask: int) -> dict[str, Any]:
+    margin = due - fin
+    return {"case_ref": ref, "officer": code, "stage": stage, "waiting_for": waiting,
+            "predicted_final": date.fromordinal(fin + EPOCH),
+            "final_due": date.fromordinal(due + EPOCH), "margin_days": margin,
+            "late": margin < 0,
+            "basis": model.basis(meds, undecided=bool(undecided), branch=BRANCHES[branch],
+                                 outstanding=[s for i, s in enumerate(SOURCE_COLUMNS)
+                                              if mask & (1 << i)])}
+
+
+def _run(session: Session, meds: model.Medians, *, today: date, officer: str | None,
+         within: int | None, top: int | None) -> Any:
+    from sqlalchemy import text
+
+    params = _params(meds, today)
+    if officer:
+        params["officer"] = officer
     if within is not None:  # the 20-week day on or before today + WITHIN weeks
-        where.append(Case.received <= today + timedelta(weeks=within, days=-FINAL_DAYS))
-    advice: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
-    for case_id, source, asked, got in session.execute(
-            select(AdviceRequest.case_id, AdviceRequest.source, AdviceRequest.requested,
-                   AdviceRequest.received)
-            .join(Case, Case.id == AdviceRequest.case_id)
-            .join(Officer, Officer.id == Case.officer_id).where(*where)):
-        advice[case_id].append((source, asked, got))
-    stmt = (select(Case.id, Case.ref, Officer.code, Case.received,
-                   _first("assessment-decision", "agreed"), _first("issue-decision", "agreed"),
-                   _first("draft-plan"))
-            .join(Officer, Officer.id == Case.officer_id).where(*where))
-    for case_id, ref, code, received, decided, issued, drafted in session.execute(stmt):
-        yield ref, code, model.Request(received=received, decided=decided,
-                                       issue_decided=issued, drafted=drafted,
-                                       advice=advice.get(case_id, ()))
-
-
-def row_of(ref: str, officer: str, p: model.Prediction) -> dict[str, Any]:
-    return {"case_ref": ref, "officer": officer, "stage": p.stage,
-            "waiting_for": p.waiting_for, "predicted_final": p.predicted_final,
-            "final_due": p.final_due, "margin_days": p.margin_days, "late": p.late,
-            "basis": p.basis}
+        params["received_by"] = today + timedelta(weeks=within, days=-FINAL_DAYS)
+    if top is not None:
+        params["limit"] = top
+    sql = _forecast_sql(session.get_bind().dialect.name, officer=bool(officer),
+                        within=within is not None, top=top is not None)
+    return session.execute(text(sql), params)
 
 
 def forecast_rows(session: Session, *, today: date, officer: str | None = None,
@@ -117,11 +214,32 @@ def forecast_rows(session: Session, *, today: date, officer: str | None = None,
     FORECAST_KEYS), the least margin first. WITHIN (weeks): only those whose
     20-week day falls on or before today + WITHIN weeks."""
     meds = meds if meds is not None else medians(session, day=today)
-    rows = [row_of(ref, code, model.predict(req, meds, today))
-            for ref, code, req in _open_requests(session, today=today, officer=officer,
-                                                  within=within)]
+    rows = [_row(meds, *r) for r in _run(session, meds, today=today, officer=officer,
+                                          within=within, top=None)]
     rows.sort(key=lambda r: (r["margin_days"], r["final_due"], r["case_ref"]))
     return rows
+
+
+def forecast_top(session: Session, *, today: date, limit: int, officer: str | None = None,
+                 within: int | None = None, meds: model.Medians | None = None
+                 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The LIMIT rows of forecast_rows() with the least margin, and the
+    waiting_summary() of them all, counted in the database (the screen's
+    table reads a page, whatever the store's size)."""
+    meds = meds if meds is not None else medians(session, day=today)
+    rows: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    late: Counter[str] = Counter()
+    for part, *values, n in _run(session, meds, today=today, officer=officer, within=within,
+                                 top=limit):
+        if part == 0:
+            rows.append(_row(meds, *values))
+        else:
+            waiting, is_late = values[5], values[7]
+            counts[waiting] += int(n)
+            late[waiting] += int(n) if is_late else 0
+    rows.sort(key=lambda r: (r["margin_days"], r["final_due"], r["case_ref"]))
+    return rows, _summary_of(counts, late, today=today)
 
 
 # -- the managers' summary -----------------------------------------------------
@@ -133,7 +251,12 @@ def waiting_summary(rows: Sequence[Mapping[str, Any]], *, today: date) -> dict[s
     for r in rows:
         counts[r["waiting_for"]] += 1
         late[r["waiting_for"]] += bool(r["late"])
-    return {"forecast_day": today, "open_requests": len(rows),
+    return _summary_of(counts, late, today=today)
+
+
+def _summary_of(counts: Mapping[str, int], late: Mapping[str, int], *,
+                today: date) -> dict[str, Any]:
+    return {"forecast_day": today, "open_requests": sum(counts.values()),
             "forecast_late": sum(late.values()),
             "by_waiting_for": [{"waiting_for": w, "requests": counts[w], "late": late[w]}
                                for w in sorted(counts, key=model.waiting_order)]}
@@ -176,7 +299,15 @@ def summary_line(facts: Mapping[str, Any]) -> str:
     return line + (f" (waiting for: {', '.join(parts)})" if parts else "")
 
 
-# -- the backtest ------------------------------------------------------------
+# -- the backtest --------------------------------------------------------------
+def _first(kind: str, outcome: str | None = None) -> Any:
+    stmt = select(func.min(Milestone.on)).where(Milestone.case_id == Case.id,
+                                                Milestone.kind == kind)
+    if outcome is not None:
+        stmt = stmt.where(Milestone.outcome == outcome)
+    return stmt.scalar_subquery()
+
+
 def backtest(session: Session, *, start: date, end: date,
              today: date) -> dict[str, int | float | None]:
     """Replay the forecast each Monday from START to END using only the

@@ -47,6 +47,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from send_cli.rules.statutory import ADVICE_SOURCES, CLOCKS, due_after
 
@@ -102,6 +103,8 @@ class Medians:
     samples: Mapping[str, int] = field(default_factory=dict)
     _lengths: dict[tuple[str, str | None], tuple[int, str]] = field(
         default_factory=dict, compare=False, repr=False)
+    # the same few sentences of basis() for thousands of rows
+    _basis: dict[Any, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_histograms(cls, histograms: Mapping[str, Mapping[int, int]]) -> Medians:
@@ -176,14 +179,10 @@ def final_due(received: date) -> date:
 def predict(request: Request, medians: Medians, today: date) -> Prediction:
     """The day REQUEST's final plan is expected, forecast on TODAY (see the
     module docstring)."""
-    used: list[str] = []
     length = medians.length
 
     def step(start: date, stage: str, source: str | None = None) -> date:
-        days, words = length(stage, source)
-        if words not in used:
-            used.append(words)
-        end = start + timedelta(days=days)
+        end = start + timedelta(days=length(stage, source)[0])
         return end if end > today else today
 
     stage: str | None = None
@@ -193,7 +192,9 @@ def predict(request: Request, medians: Medians, today: date) -> Prediction:
         decided = step(request.received, "decision")
     else:
         decided = request.decided
+    outstanding: list[str] = []
     if not request.advice and request.issue_decided is None:
+        branch = "ask"
         ask_day = step(decided, "asking")
         last = max([step(ask_day, "advice", s) for s in REQUIRED_ADVICE])
         if stage is None:
@@ -201,8 +202,10 @@ def predict(request: Request, medians: Medians, today: date) -> Prediction:
     else:
         expected = [(step(asked, "advice", source), source)
                     for source, asked, on in request.advice if on is None]
+        outstanding = [source for _, source in expected]
         days = [d for d, _ in expected] + [on for _, _, on in request.advice if on is not None]
-        last = max(days) if days else _unrecorded_advice(request, decided, medians, used)
+        branch = "advice" if days else "unrecorded"
+        last = max(days) if days else _unrecorded_advice(request, decided, medians)
         if expected and stage is None:
             source = max(expected)[1]
             stage, waiting = "advice", ADVICE_WAITING.get(source) or f"{source} advice"
@@ -213,27 +216,44 @@ def predict(request: Request, medians: Medians, today: date) -> Prediction:
     if decided > last:
         last = decided
     final = step(last, "plan")
-    basis = _BASIS.get(tuple(used))
-    if basis is None:
-        basis = _BASIS.setdefault(tuple(used), "; ".join(used))
-    return Prediction(stage, waiting, final, request.received + TWENTY_WEEKS, basis)
+    return Prediction(stage, waiting, final, request.received + TWENTY_WEEKS,
+                      basis(medians, undecided=request.decided is None, branch=branch,
+                            outstanding=outstanding))
 
 
-_BASIS: dict[tuple[str, ...], str] = {}  # the same few sentences for thousands of rows
 TWENTY_WEEKS = due_after(CLOCKS["final-plan"], date(2000, 1, 1)) - date(2000, 1, 1)
+_SOURCE_ORDER = {s: i for i, s in enumerate(ADVICE_SOURCES)}
 
 
-def _unrecorded_advice(request: Request, decided: date, medians: Medians,
-                       used: list[str]) -> date:
+def basis(medians: Medians, *, undecided: bool, branch: str,
+          outstanding: Iterable[str] = ()) -> str:
+    """The medians a forecast used, in words, in the order of the path:
+    the decision (if not yet made); then the advice to be asked and every
+    required source (BRANCH 'ask', or 'unrecorded': a plan agreed with no
+    advice recorded), or the OUTSTANDING advice sources in the order of
+    ADVICE_SOURCES (BRANCH 'advice'); then the plan."""
+    key = (undecided, branch, tuple(sorted(
+        set(outstanding), key=lambda s: (_SOURCE_ORDER.get(s, len(_SOURCE_ORDER)), s))))
+    found = medians._basis.get(key)
+    if found is not None:
+        return found
+    steps: list[tuple[str, str | None]] = [("decision", None)] if undecided else []
+    if branch == "advice":
+        steps += [("advice", s) for s in key[2]]
+    else:
+        steps += [("asking", None)] + [("advice", s) for s in REQUIRED_ADVICE]
+    steps.append(("plan", None))
+    words = list(dict.fromkeys(medians.length(stage, source)[1] for stage, source in steps))
+    return medians._basis.setdefault(key, "; ".join(words))
+
+
+def _unrecorded_advice(request: Request, decided: date, medians: Medians) -> date:
     """A plan agreed with no advice recorded: the advice is taken to have come
     when the medians say (asked after the decision, the slowest required
     source), and no later than the decision to issue, which followed it."""
-    asking, words = medians.length("asking")
-    lengths = [medians.length("advice", s) for s in REQUIRED_ADVICE]
-    for w in [words] + [w for _, w in lengths]:
-        if w not in used:
-            used.append(w)
-    estimate = decided + timedelta(days=asking + max(n for n, _ in lengths))
+    asking = medians.length("asking")[0]
+    slowest = max(medians.length("advice", s)[0] for s in REQUIRED_ADVICE)
+    estimate = decided + timedelta(days=asking + slowest)
     issued = request.issue_decided or estimate
     return min(estimate, issued)
 

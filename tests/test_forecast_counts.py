@@ -288,3 +288,35 @@ def test_the_forecast_worked_out_in_the_database_is_the_model(team) -> None:
         store.dispose()
     assert {"decision", "asking", "advice", "plan"} <= {stage for stage, _ in seen}
     assert len(seen) >= 6, seen
+
+
+def test_upgrade_from_0008_backfills_the_counts(team) -> None:
+    """A store with a history at the previous revision (no stage_days, no
+    triggers) upgraded to 0010 counts every stage already recorded."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from send_cli.settings import resolve
+    from send_cli.store.engine import HEAD, alembic_config, open_store, run_migrations
+
+    varied(team)
+    store = open_store(resolve(db=os.environ["SEND_CLI_DB"], officer="test", now=NOW))
+    try:
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0008")
+        with store.engine.connect() as conn:
+            assert "stage_days" not in inspect(conn).get_table_names()
+            conn.rollback()
+        run_migrations(store)
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
+                == HEAD
+            assert conn.exec_driver_sql("SELECT sum(n) FROM stage_days").scalar() > 100
+            conn.rollback()
+    finally:
+        store.dispose()
+    counts_ok(team)
+    same_medians(DAYS)
+    # and the triggers count what comes after
+    finished(team, "AFTER-1", d("2026-01-05"))
+    counts_ok(team)

@@ -21,6 +21,8 @@ Groups (--only):
            generate.py --backlog) and on the big store (--db) against the
            same on the demo store (1.5x), `--help` against `python -c pass`
            (10x)
+  forecast `forecast` (the breach forecast) on the big store against `report kpi`
+           on the same store (limit 1.5x)
   bulk     (SQLite; or any of import, export, backup) `import cases` of
            as many rows as the big store has cases against sqlite3
            executemany of the same rows in one transaction (5x);
@@ -259,6 +261,7 @@ def report_commands(store: Store) -> list[tuple[str, list[str]]]:
             ("escalations", ["escalations"]),
             ("deadlines --within 7", ["deadlines", "--within", "7"]),
             ("report kpi", ["report", "kpi"]),
+            ("forecast", ["forecast"]),
             ("case list --officer CO1", ["case", "list", "--officer", "CO1"]),
             ("case show", ["case", "show", store.show_ref()])]
     meeting = store.agenda_meeting()
@@ -348,6 +351,14 @@ def group_scale(big: Store, demo: Store, runs: int, echo: Callable[[str], None])
         measure([b, a], runs, echo)
         rows.append(compare("scale", label, a, "same on demo store", b, 1.5))
     return rows
+
+
+def group_forecast(big: Store, runs: int, echo: Callable[[str], None]) -> list[Row]:
+    """The breach forecast against the council's figures, both on the big store."""
+    kpi = Case("report kpi (big)", big.cli("report", "kpi"))
+    forecast = Case("forecast (big)", big.cli("forecast"))
+    measure([kpi, forecast], runs, echo)
+    return [compare("forecast", "forecast", forecast, "report kpi, same store", kpi, 1.5)]
 
 
 def group_writes(big: Store, demo: Store, runs: int, echo: Callable[[str], None]) -> list[Row]:
@@ -654,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed runs per command (7)")
     parser.add_argument("--bulk-runs", type=int, default=3,
                         help="timed runs of each bulk command (3)")
-    parser.add_argument("--only", default="startup,demo,scale,writes,bulk",
+    parser.add_argument("--only", default="startup,demo,scale,forecast,writes,bulk",
                         help="comma-separated groups (default: all)")
     parser.add_argument("--import-rows", type=int,
                         help="rows for the import benchmark (default: the big store's cases)")
@@ -665,8 +676,8 @@ def main(argv: list[str] | None = None) -> int:
     from send_cli.store.engine import describe  # (a server's password stays out of the table)
 
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
-    unknown = set(groups) - {"startup", "demo", "scale", "writes", "bulk", "import", "export",
-                             "backup", "daily"}
+    unknown = set(groups) - {"startup", "demo", "scale", "forecast", "writes", "bulk", "import",
+                             "export", "backup", "daily"}
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     if set(groups) - {"startup", "demo", "daily"} and not args.db:
@@ -700,6 +711,9 @@ def main(argv: list[str] | None = None) -> int:
     if "scale" in groups and big and demo:
         echo("scale")
         rows += group_scale(big, demo, args.runs, echo)
+    if "forecast" in groups and big:
+        echo("forecast")
+        rows += group_forecast(big, args.runs, echo)
     if "writes" in groups and big and demo:
         echo("writes")
         rows += group_writes(big, demo, args.runs, echo)

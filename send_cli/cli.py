@@ -244,9 +244,8 @@ def root(
 # group knows each top-level command's name, loader and one-line help from
 # COMMANDS below, and imports and builds a command only when it is invoked.
 #
-# A loader registers a family of commands on a typer app exactly as the
-# command modules expect (their register() functions and sub-apps), so other
-# engineers keep adding commands through those without editing this file.
+# A loader registers a family of commands as the command modules expect (their
+# register() functions and sub-apps): new commands come in through those modules.
 # tests/test_startup.py fails when COMMANDS and the real commands diverge and
 # prints the table to paste here.
 
@@ -365,6 +364,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "lead casework officer)."),
     "deadlines": ("reports",
         "Statutory deadlines due or missed, soonest first; days_left is negative when missed."),
+    "forecast": ("reports", "Which open requests will miss 20 weeks, and what they wait for."),
     "audit": ("audit", "Who changed what, when: every change with the values before and after."),
     "init": ("init", "Create the store, or upgrade it to the latest schema; safe to run again."),
     "demo": ("demo",

@@ -183,6 +183,7 @@ READS: dict[str, Callable[[Path], list[str]]] = {
     "followup list": lambda tmp: [],
     "report kpi": lambda tmp: [],
     "report sen2": lambda tmp: ["--year", "2027", "--check"],
+    "forecast": lambda tmp: [],
     "report nightly": lambda tmp: ["--out", str(tmp / "night")],
     "export cases": lambda tmp: [],
     "export contacts": lambda tmp: [],

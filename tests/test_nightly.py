@@ -12,8 +12,8 @@ import sys
 import pytest
 from test_dashboard import assert_self_contained, check_every_figure
 
-FILES = ["deadlines.csv", "escalations.csv", "kpi.html", "kpi.json", "overdue.csv",
-         "summary.txt"]
+FILES = ["deadlines.csv", "escalations.csv", "forecast.csv", "kpi.html", "kpi.json",
+         "overdue.csv", "summary.txt"]
 NIGHT = "2027-01-07T02:00"
 
 
@@ -67,6 +67,12 @@ def test_the_bundle(office, tmp_path):
     assert_self_contained(page)
     office.ok("report", "kpi", "--format", "html", "-o", str(tmp_path / "k.html"), now=NIGHT)
     assert (tmp_path / "k.html").read_text(encoding="utf-8") == page
+    forecast = read_csv(out / "forecast.csv")
+    assert forecast == [{k: "" if v is None else str(v).lower() if isinstance(v, bool)
+                         else str(v) for k, v in r.items()}
+                        for r in office.json("forecast", now=NIGHT)]
+    assert [(r["case_ref"], r["waiting_for"], r["late"]) for r in forecast] == [
+        ("C-1", "assessment decision", "true"), ("C-2", "assessment decision", "false")]
     assert (out / "summary.txt").read_text(encoding="utf-8") == "\n".join([
         "send-cli nightly report for Thu 07 Jan 2027 (run 2027-01-07 02:00)",
         "",
@@ -74,6 +80,8 @@ def test_the_bundle(office, tmp_path):
         "Escalations:                 3 (senior casework officer 1, business support 2)",
         "Statutory deadlines missed:  1",
         "Deadlines due in 30 days:    1",
+        "Forecast:                    1 of 2 open requests forecast to miss 20 weeks "
+        "(waiting for: 1 assessment decision)",
         "",
         "By team",
         "                               overdue  escalated  missed  due soon",
@@ -91,7 +99,8 @@ def test_the_bundle(office, tmp_path):
         "   2. C-2: reply due 2026-12-30, 5 working days late; level 2, business support "
         "BS1; named officer AO1",
         "",
-        "Files: overdue.csv, escalations.csv, deadlines.csv, kpi.json, kpi.html, summary.txt",
+        "Files: overdue.csv, escalations.csv, deadlines.csv, forecast.csv, kpi.json, "
+        "kpi.html, summary.txt",
         "",
     ])
     assert "Ann Lee" not in (out / "summary.txt").read_text(encoding="utf-8")
@@ -103,9 +112,10 @@ def test_nothing_overdue_exits_0_and_verbose_says_what_it_wrote(office, tmp_path
                     now="2026-12-01T02:00")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == (f"wrote overdue.csv, escalations.csv, deadlines.csv, kpi.json, "
-                             f"kpi.html, summary.txt to {out}: 0 overdue, 1 escalations, "
-                             "0 deadlines missed, 1 due within 30 days\n")
+    assert result.stderr == (f"wrote overdue.csv, escalations.csv, deadlines.csv, "
+                             f"forecast.csv, kpi.json, kpi.html, summary.txt to {out}: "
+                             "0 overdue, 1 escalations, 0 deadlines missed, 1 due within "
+                             "30 days\n")
     assert read_csv(out / "overdue.csv") == []
     assert (out / "overdue.csv").read_text() == \
         "followup_id,case_ref,child,kind,due,working_days_overdue,officer,team,for\n"
@@ -155,7 +165,8 @@ def test_files_are_renamed_into_place_from_the_same_folder(office, tmp_path, mon
     out = tmp_path / "n"
     office("report", "nightly", "--out", str(out), now=NIGHT)
     assert [os.path.basename(d) for _, _, d in moves] == \
-        ["overdue.csv", "escalations.csv", "deadlines.csv", "kpi.json", "kpi.html",
+        ["overdue.csv", "escalations.csv", "deadlines.csv", "forecast.csv", "kpi.json",
+         "kpi.html",
          "summary.txt"]
     assert all(folder == str(out) and name.startswith(".") and name.endswith(".tmp")
                for folder, name, _ in moves)

@@ -234,4 +234,4 @@ def test_a_report_builds_only_the_tables_it_reads(tmp_path: Path) -> None:
     assert "sqlmodel" not in lean["modules"]
     write = probe("--db", str(db), "calendar", "close", "2026-12-29", "--reason", "Christmas")
     assert write["code"] == 0, write["err"]
-    assert len(write["tables"]) == 22
+    assert len(write["tables"]) == 23

@@ -126,7 +126,7 @@ ADMIN_COMMANDS = {
 
 # The commands that only read the store: no officer is needed to run them.
 READ_ONLY_COMMANDS = frozenset({
-    "overdue", "escalations", "deadlines", "audit",
+    "overdue", "escalations", "deadlines", "audit", "forecast",
     "report kpi", "report nightly", "report sen2",
     "case list", "case show", "followup list", "officer list",
     "panel list", "panel meetings", "panel agenda", "decision list",

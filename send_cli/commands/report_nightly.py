@@ -22,9 +22,9 @@ def nightly(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was written "
                                           "(silent on success otherwise, for cron).")] = False,
 ) -> None:
-    """Write overdue.csv, escalations.csv, deadlines.csv, kpi.json, kpi.html (the
-    managers' dashboard) and summary.txt into DIR for the cron job. Exit 4
-    when a follow-up is overdue, else 0.
+    """Write overdue.csv, escalations.csv, deadlines.csv, forecast.csv, kpi.json,
+    kpi.html (the managers' dashboard) and summary.txt into DIR for the cron job.
+    Exit 4 when a follow-up is overdue, else 0.
 
     Each file appears whole or not at all (written aside, then renamed).
     Example: send-cli report nightly --out /var/lib/send-cli/nightly

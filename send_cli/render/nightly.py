@@ -1,6 +1,7 @@
 """Writing the nightly bundle into one folder for cron: overdue.csv,
-escalations.csv, deadlines.csv, kpi.json, kpi.html (the dashboard, drawn from
-kpi.json's figures) and summary.txt (their contents come from reports.nightly).
+escalations.csv, deadlines.csv, forecast.csv, kpi.json, kpi.html (the
+dashboard, drawn from kpi.json's figures) and summary.txt (their contents come
+from reports.nightly).
 
 Each file is written to a temporary file in the same folder, flushed to disk,
 and only then renamed over the old one (os.replace is atomic), so a reader
@@ -104,7 +105,7 @@ class _Staged:
 
 
 def write_bundle(report: Nightly, *, folder: Path) -> Bundle:
-    """Write the six files of REPORT into FOLDER (from prepare_folder)."""
+    """Write the seven files of REPORT into FOLDER (from prepare_folder)."""
     bundle = report.bundle
     bundle.folder = folder
     staged = _Staged(folder)

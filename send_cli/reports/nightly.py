@@ -1,9 +1,9 @@
 """The nightly bundle's contents for cron: the rows of overdue.csv,
-escalations.csv and deadlines.csv, the KPI figures for kpi.json and kpi.html
-(the managers' dashboard) and the text of summary.txt, all read in one read
-transaction so the files agree with each other. Each CSV has exactly the
-columns of its command's `--format csv`. Writing the files (whole or not at
-all) is the face's: render.nightly."""
+escalations.csv, deadlines.csv and forecast.csv, the KPI figures for kpi.json
+and kpi.html (the managers' dashboard) and the text of summary.txt, all read in
+one read transaction so the files agree with each other. Each CSV has exactly
+the columns of its command's `--format csv`. Writing the files (whole or not
+at all) is the face's: render.nightly."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from sqlmodel import Session
 
 from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows
 from send_cli.reports.escalations import ESCALATION_KEYS, escalation_rows
+from send_cli.reports.forecast import FORECAST_KEYS, forecast_rows, waiting_summary
+from send_cli.reports.forecast import summary_line as forecast_line
 from send_cli.reports.kpi import default_period, kpi
 from send_cli.reports.overdue import OVERDUE_KEYS, overdue_rows
 from send_cli.rules import escalation as ladder
@@ -28,8 +30,8 @@ from send_cli.store.models import Officer
 
 DEADLINE_WITHIN_DAYS = 30  # deadlines.csv: the missed ones and those due in 30 days
 WORST = 10  # cases named in summary.txt
-FILES = ("overdue.csv", "escalations.csv", "deadlines.csv", "kpi.json", "kpi.html",
-         "summary.txt")
+FILES = ("overdue.csv", "escalations.csv", "deadlines.csv", "forecast.csv", "kpi.json",
+         "kpi.html", "summary.txt")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Bundle:
     by_level: Counter[int] = field(default_factory=Counter)
     deadlines_missed: int = 0
     deadlines_due: int = 0
+    forecast_line: str = ""
     files: tuple[str, ...] = FILES
 
 
@@ -76,15 +79,17 @@ class Nightly:
     teams: dict[str, str]
     escalations: list[dict[str, Any]]
     figures: dict[str, Any]
+    forecast: list[dict[str, Any]] = field(default_factory=list)
     bundle: Bundle = field(default_factory=Bundle)
     tally: _Tally = field(default_factory=_Tally)
     worst_overdue: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
 
     def csv_files(self) -> list[tuple[str, Sequence[str], Callable[[], Iterable[Any]]]]:
-        """(file name, keys, rows) of the three CSV files, in the order written."""
+        """(file name, keys, rows) of the four CSV files, in the order written."""
         return [("overdue.csv", OVERDUE_KEYS, self.overdue),
                 ("escalations.csv", ESCALATION_KEYS, lambda: self.escalations),
-                ("deadlines.csv", DEADLINE_COLUMNS, self.deadlines)]
+                ("deadlines.csv", DEADLINE_COLUMNS, self.deadlines),
+                ("forecast.csv", FORECAST_KEYS, lambda: self.forecast)]
 
     def overdue(self) -> Iterator[Mapping[str, Any]]:
         return _counting(overdue_rows(self.session, cal=self.cal, today=self.today),
@@ -127,8 +132,10 @@ def gather(session: Session, *, cal: Calendar, today: date, now: datetime,
     escalations = list(escalation_rows(session, cal=cal, today=today))
     start, end = default_period(today)
     figures = kpi(session, start=start, end=end, today=today)
+    forecast = forecast_rows(session, today=today)
     report = Nightly(session=session, cal=cal, today=today, now=now, within=within,
-                     teams=teams, escalations=escalations, figures=figures)
+                     teams=teams, escalations=escalations, figures=figures, forecast=forecast)
+    report.bundle.forecast_line = forecast_line(waiting_summary(forecast, today=today))
     for row in escalations:
         report.tally.escalations[row["officer"]] += 1
         report.bundle.by_level[row["level"]] += 1
@@ -177,6 +184,8 @@ def summary_text(*, bundle: Bundle, tally: _Tally, teams: Mapping[str, str], tod
         ("Statutory deadlines missed", f"{bundle.deadlines_missed}"),
         (f"Deadlines due in {within} days", f"{bundle.deadlines_due}"),
     ]
+    if bundle.forecast_line:
+        counts.append(("Forecast", bundle.forecast_line))
     lines = [f"send-cli nightly report for {today:%a %d %b %Y} (run {now:%Y-%m-%d %H:%M})",
              ""]
     lines += [f"{label + ':':<29}{value}" for label, value in counts]

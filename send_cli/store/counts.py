@@ -1,8 +1,8 @@
-"""The counts behind the KPIs (kpi_days, officer_caseloads), worked out
-again from the rows they count: `db check` compares them with what the
-triggers of migrations 0005, 0007 and 0009 have kept (0009: the open
-statutory clocks per due day, 'open:<milestone>'), and `db recount` puts
-them right.
+"""The counts behind the KPIs (kpi_days, officer_caseloads) and the breach
+forecast's stage durations (stage_days), worked out again from the rows they
+count: `db check` compares them with what the triggers of migrations 0005,
+0007, 0009 and 0010 have kept (0009: the open statutory clocks per due day,
+'open:<milestone>'), and `db recount` puts them right.
 Plain SQL on both backends; nothing here imports the models."""
 
 from __future__ import annotations
@@ -56,6 +56,39 @@ CASELOADS = """SELECT officer_id, count(*) FROM cases WHERE status <> 'closed'
                GROUP BY officer_id"""
 
 
+def stage_counts(dialect: str) -> str:
+    """(day, stage, days, n) of the forecast's stage durations, from the rows
+    (what migration 0010's triggers keep)."""
+    def days(a: str, b: str) -> str:
+        return f"({a} - {b})" if dialect == "postgresql" else \
+            f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"
+
+    return f"""
+    SELECT m."on", 'decision', {days('m."on"', 'c.received')}, count(*)
+    FROM milestones m JOIN cases c ON c.id = m.case_id
+    WHERE m.kind = 'assessment-decision' AND m."on" >= c.received
+    GROUP BY m."on", c.received
+    UNION ALL
+    SELECT f.on_, 'asking', {days('f.ask', 'f.on_')}, count(*)
+    FROM (SELECT m."on" AS on_,
+                 (SELECT min(a.requested) FROM advice_requests a
+                  WHERE a.case_id = m.case_id AND a.requested >= m."on") AS ask
+          FROM milestones m
+          WHERE m.kind = 'assessment-decision' AND m.outcome = 'agreed') f
+    WHERE f.ask IS NOT NULL GROUP BY f.on_, f.ask
+    UNION ALL
+    SELECT f.on_, 'plan', {days('f.on_', 'f.got')}, count(*)
+    FROM (SELECT m."on" AS on_,
+                 (SELECT max(a.received) FROM advice_requests a
+                  WHERE a.case_id = m.case_id AND a.received <= m."on") AS got
+          FROM milestones m WHERE m.kind = 'final-plan') f
+    WHERE f.got IS NOT NULL GROUP BY f.on_, f.got
+    UNION ALL
+    SELECT received, 'advice:' || source, {days('received', 'requested')}, count(*)
+    FROM advice_requests WHERE received IS NOT NULL AND received >= requested
+    GROUP BY received, source, requested"""
+
+
 def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> list[str]:
     """What the kept counts get wrong, as 'metric day' labels (empty: none).
     FETCH runs a query and returns its rows."""
@@ -71,6 +104,14 @@ def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> 
         "SELECT officer_id, open_cases FROM officer_caseloads") if n}
     wrong += [f"caseload of officer {o}" for o in sorted(loads_want.keys() | loads_have.keys())
               if loads_want.get(o) != loads_have.get(o)]
+    def stages(sql: str) -> dict[tuple[str, str, int], int]:
+        return {(str(d), str(s), int(n_days)): int(n) for d, s, n_days, n in fetch(sql) if n}
+
+    stages_want = stages(stage_counts(dialect))
+    stages_have = stages("SELECT day, stage, days, n FROM stage_days")
+    wrong += sorted({f"stage {s} ending {d}" for d, s, n_days in
+                     stages_want.keys() | stages_have.keys()
+                     if stages_want.get((d, s, n_days)) != stages_have.get((d, s, n_days))})
     return [" ".join(k) if isinstance(k, tuple) else k for k in wrong]
 
 
@@ -81,3 +122,5 @@ def recount(execute: Callable[[str], Any], dialect: str) -> None:
     execute("DELETE FROM officer_caseloads")
     execute("INSERT INTO kpi_days (metric, day, n, ok, days) " + _day_counts(dialect))
     execute("INSERT INTO officer_caseloads (officer_id, open_cases) " + CASELOADS)
+    execute("DELETE FROM stage_days")
+    execute("INSERT INTO stage_days (day, stage, days, n) " + stage_counts(dialect))

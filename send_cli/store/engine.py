@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 # The revisions in migrations/versions, oldest first. tests/test_migrations.py
 # checks this against Alembic's own view, so the store's revision can be
 # compared with the head without importing Alembic on every command.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
+             "0010")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -483,7 +484,11 @@ def alembic_config(connection: Any = None) -> Any:
 def run_migrations(store: Store, target: str = "head") -> None:
     """Upgrade in one transaction. On SQLite foreign keys are off while batch
     mode copies tables (with them on, dropping a parent table deletes through
-    cascades) and are checked before the transaction commits. The transaction
+    cascades) and are checked before the transaction commits; and renaming
+    the copy into place leaves trigger bodies as they are (legacy_alter_table:
+    a trigger on milestones that reads cases would otherwise stop the rename,
+    cases being gone for that moment), as SQLite's own steps for changing a
+    table advise. The transaction
     is a writer's (BEGIN IMMEDIATE, or the advisory lock on PostgreSQL), so
     two send-cli starting on a new store take turns: the second finds the
     schema current and Alembic does nothing."""
@@ -495,6 +500,7 @@ def run_migrations(store: Store, target: str = "head") -> None:
         raw = conn.connection.driver_connection if store.is_sqlite else None
         if raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")
+            raw.execute("PRAGMA legacy_alter_table=ON")
         try:
             with conn.begin():
                 command.upgrade(alembic_config(conn), target)
@@ -505,6 +511,7 @@ def run_migrations(store: Store, target: str = "head") -> None:
                             f"the upgrade would break {len(bad)} foreign keys; nothing changed")
         finally:
             if raw is not None:
+                raw.execute("PRAGMA legacy_alter_table=OFF")
                 raw.execute("PRAGMA foreign_keys=ON")
 
 

@@ -57,6 +57,7 @@ WHERE = {
     "AdviceRequest": "clocks",
     "KpiDay": "kpi",
     "OfficerCaseload": "kpi",
+    "StageDay": "kpi",
     "Person": "persons",
     "Placement": "persons",
 }
@@ -87,7 +88,7 @@ if TYPE_CHECKING:
     from send_cli.store.models.clocks import AdviceRequest, Deadline, TimeException  # noqa: F401
     from send_cli.store.models.contacts import Contact  # noqa: F401
     from send_cli.store.models.followups import OPEN_FOLLOWUP, Followup  # noqa: F401
-    from send_cli.store.models.kpi import KpiDay, OfficerCaseload  # noqa: F401
+    from send_cli.store.models.kpi import KpiDay, OfficerCaseload, StageDay  # noqa: F401
     from send_cli.store.models.milestones import Appeal, Milestone  # noqa: F401
     from send_cli.store.models.panels import Meeting, Panel, PanelRemit  # noqa: F401
     from send_cli.store.models.people import Officer  # noqa: F401

@@ -1,7 +1,8 @@
 """The counts behind the council's figures, kept by the database's own
 triggers as follow-ups, clocks and cases are written (migration 0005), so
-`report kpi` adds up a year of days instead of counting a year of work.
-Nothing in send-cli writes these tables."""
+`report kpi` adds up a year of days instead of counting a year of work; and
+the breach forecast's stage durations (migration 0010). Nothing in send-cli
+writes these tables."""
 
 import datetime as dt
 
@@ -28,3 +29,15 @@ class OfficerCaseload(SQLModel, table=True):
     __tablename__ = "officer_caseloads"
     officer_id: int = Field(foreign_key="officers.id", primary_key=True)
     open_cases: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+
+
+class StageDay(SQLModel, table=True):
+    """How many stages of the 20-week path ended on one day after so many
+    days (the breach forecast's medians): 'decision', 'asking', 'plan' and
+    'advice:SOURCE' (see migration 0010 for what each counts)."""
+
+    __tablename__ = "stage_days"
+    day: dt.date = Field(primary_key=True)
+    stage: str = Field(primary_key=True, max_length=40)
+    days: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    n: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})

@@ -1,0 +1,387 @@
+"""The breach forecast read from the store: the team's stage medians, the
+open requests before their final plan with the day each plan is expected,
+the managers' summary, and the backtest (rules/forecast.py is the model).
+
+The medians are counted in SQL as histograms (days -> how many), one
+GROUP BY per stage over the 12 months before the forecast day, so the
+store sends back a few hundred rows whatever its size; the open requests are
+read in one pass over the cases being assessed (the status index)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, cast, func, literal, or_, select
+from sqlmodel import Session
+
+from send_cli.rules import forecast as model
+from send_cli.rules.statutory import ADVICE_SOURCES, add_months
+from send_cli.store.models import AdviceRequest, Case, Milestone, StageDay
+
+FORECAST_KEYS = ("case_ref", "officer", "stage", "waiting_for", "predicted_final",
+                 "final_due", "margin_days", "late", "basis")
+BACKTEST_KEYS = ("forecasts", "breaches_predicted", "breaches_actual", "precision",
+                 "recall", "median_abs_error_days")
+OPEN_STATUSES = ("requested", "assessing", "drafting")
+FINAL_DAYS = 140  # 20 weeks
+
+
+def _days(session: Session, later: Any, earlier: Any) -> Any:
+    """LATER - EARLIER in whole days, in SQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return cast(later - earlier, Integer)
+
+
+# -- the medians -----------------------------------------------------------
+def histograms(session: Session, *, day: date) -> dict[str, dict[int, int]]:
+    """{stage key: {days: how many}} over the 12 months before DAY (from the
+    same day a year earlier, DAY itself left out): the decisions whether to
+    assess made (days from the request); for each decision to assess, the
+    first advice asked on or after it, if asked before DAY (days from the
+    decision); the advice received, per source (days from asking); the final
+    plans made (days from the last advice received before them).
+
+    Read from the counts the store keeps as work is recorded (stage_days,
+    migration 0010): a year of days, whatever the store's size."""
+    since = add_months(day, -model.WINDOW_MONTHS)
+    # an 'asking' counts only if its advice was asked before DAY:
+    # decision day + days < DAY
+    before = (StageDay.days < func.julianday(day) - func.julianday(StageDay.day)
+              if session.get_bind().dialect.name == "sqlite"
+              else StageDay.days < literal(day) - StageDay.day)
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for stage, days, n in session.execute(
+            select(StageDay.stage, StageDay.days, func.sum(StageDay.n))
+            .where(StageDay.day >= since, StageDay.day < day,
+                   or_(StageDay.stage != "asking", before))
+            .group_by(StageDay.stage, StageDay.days)):
+        if n and n > 0 and days >= 0:
+            out[stage][int(days)] = int(n)
+    return dict(out)
+
+
+def medians(session: Session, *, day: date) -> model.Medians:
+    return model.Medians.from_histograms(histograms(session, day=day))
+
+
+# -- the open requests -----------------------------------------------------
+NONE = -10**6  # "no such day" inside the SQL's arithmetic (days since 1970)
+EPOCH = date(1970, 1, 1).toordinal()
+# advice sources in the SQL's columns; a request waiting on two sources
+# expected the same day waits for the later name (as rules.forecast.predict)
+SOURCE_COLUMNS = {s: f"o{i}" for i, s in enumerate(ADVICE_SOURCES)}
+
+
+def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool) -> str:
+    """The forecast of every open request before its final plan, worked out
+    in the database (rules.forecast.predict, with the medians as parameters):
+    one pass over the requests being assessed (the status index) and their
+    milestones and advice (the case indexes). TOP: the :limit rows with the
+    least margin, then one row per (waiting_for, late) with its count."""
+    postgres = dialect == "postgresql"
+
+    def dn(x: str) -> str:  # a date as days since 1970
+        return f"({x} - DATE '1970-01-01')" if postgres else \
+            f"CAST(julianday({x}) - 2440587.5 AS INTEGER)"
+
+    big, small = ("GREATEST", "LEAST") if postgres else ("max", "min")
+    outstanding = ",\n".join(
+        f"max(CASE WHEN a.received IS NULL AND a.source = '{s}' THEN a.requested END) AS {c}"
+        for s, c in SOURCE_COLUMNS.items())
+    expected = ",\n".join(
+        f"CASE WHEN ad.{c} IS NULL THEN {NONE} ELSE {big}({dn(f'ad.{c}')} + :a_{c}, :t) END"
+        f" AS e_{c}" for c in SOURCE_COLUMNS.values())
+    e_all = ", ".join(f"e_{c}" for c in SOURCE_COLUMNS.values())
+    by_name = sorted(SOURCE_COLUMNS.items(), reverse=True)
+    source_waited = " ".join(f"WHEN e_{c} = emax THEN '{s} advice'" for s, c in by_name)
+    mask = " + ".join(f"(CASE WHEN e_{c} > {NONE} THEN {1 << i} ELSE 0 END)"
+                      for i, c in enumerate(SOURCE_COLUMNS.values()))
+    where = ["c.status IN ('requested', 'assessing', 'drafting')"]
+    if officer:
+        where.append("o.code = :officer")
+    if within:
+        where.append("c.received <= :received_by")
+    sql = f"""
+    WITH oc AS (
+      SELECT c.id, c.ref, o.code, {dn('c.received')} AS rec
+      FROM cases c JOIN officers o ON o.id = c.officer_id
+      WHERE {' AND '.join(where)}
+    ), ms AS (
+      SELECT m.case_id,
+        min(CASE WHEN m.kind = 'assessment-decision' AND m.outcome = 'agreed'
+                 THEN m."on" END) AS dec,
+        min(CASE WHEN m.kind = 'issue-decision' AND m.outcome = 'agreed'
+                 THEN m."on" END) AS iss,
+        min(CASE WHEN m.kind = 'draft-plan' THEN m."on" END) AS drf
+      FROM milestones m WHERE m.case_id IN (SELECT id FROM oc)
+      GROUP BY m.case_id
+    ), ad AS (
+      SELECT a.case_id, count(*) AS n, max(a.received) AS got,
+        {outstanding}
+      FROM advice_requests a WHERE a.case_id IN (SELECT id FROM oc)
+      GROUP BY a.case_id
+    ), b AS (
+      SELECT oc.ref, oc.code, oc.rec, {dn('ms.dec')} AS dec, {dn('ms.iss')} AS iss,
+        ms.drf IS NULL AS no_draft, coalesce(ad.n, 0) AS n,
+        coalesce({dn('ad.got')}, {NONE}) AS got,
+        {expected}
+      FROM oc LEFT JOIN ms ON ms.case_id = oc.id LEFT JOIN ad ON ad.case_id = oc.id
+    ), c2 AS (
+      SELECT b.*, coalesce(dec, {big}(rec + :md, :t)) AS decided, {big}({e_all}) AS emax
+      FROM b
+    ), c3 AS (
+      SELECT c2.*,
+        CASE WHEN n = 0 AND iss IS NULL THEN 0 WHEN n > 0 THEN 1 ELSE 2 END AS branch,
+        CASE WHEN n = 0 AND iss IS NULL THEN {big}(decided + :ma, :t) + :r
+             WHEN n > 0 THEN {big}(emax, got)
+             ELSE {small}(decided + :ma + :r, coalesce(iss, decided + :ma + :r)) END AS last0
+      FROM c2
+    ), f AS (
+      SELECT ref, code, rec + :weeks20 AS due,
+        {big}({big}(last0, decided) + :mp, :t) AS fin,
+        CASE WHEN dec IS NULL THEN 'decision' WHEN branch = 0 THEN 'asking'
+             WHEN emax > {NONE} THEN 'advice' ELSE 'plan' END AS stage,
+        CASE WHEN dec IS NULL THEN 'assessment decision'
+             WHEN branch = 0 THEN 'advice to be asked'
+             WHEN emax > {NONE} THEN (CASE {source_waited} END)
+             WHEN iss IS NULL THEN 'decision to issue'
+             WHEN no_draft THEN 'draft plan' ELSE 'final plan' END AS waiting,
+        CASE WHEN dec IS NULL THEN 1 ELSE 0 END AS undecided, branch,
+        {mask} AS mask
+      FROM c3
+    )"""
+    columns = "ref, code, due, fin, stage, waiting, undecided, branch, mask"
+    if not top:
+        return sql + f"\nSELECT {columns} FROM f"
+    return sql + f"""
+    SELECT 0 AS part, {columns}, 0 AS n FROM (
+      SELECT {columns} FROM f ORDER BY due - fin, due, ref LIMIT :limit) t
+    UNION ALL
+    SELECT 1, NULL, NULL, NULL, NULL, NULL, waiting, NULL, CASE WHEN fin > due THEN 1 ELSE 0 END,
+           NULL, count(*) FROM f
+    GROUP BY waiting, CASE WHEN fin > due THEN 1 ELSE 0 END"""
+
+
+BRANCHES = ("ask", "advice", "unrecorded")
+
+
+def _params(meds: model.Medians, today: date) -> dict[str, Any]:
+    days = {s: meds.length("advice", s)[0] for s in ADVICE_SOURCES}
+    out: dict[str, Any] = {f"a_{c}": days[s] for s, c in SOURCE_COLUMNS.items()}
+    out.update(t=today.toordinal() - EPOCH, md=meds.length("decision")[0],
+               ma=meds.length("asking")[0], mp=meds.length("plan")[0],
+               r=max(days[s] for s in model.REQUIRED_ADVICE),
+               weeks20=model.TWENTY_WEEKS.days)
+    return out
+
+
+def _row(meds: model.Medians, ref: str, code: str, due: int, fin: int, stage: str,
+         waiting: str, undecided: int, branch: int, mask: int) -> dict[str, Any]:
+    margin = due - fin
+    return {"case_ref": ref, "officer": code, "stage": stage, "waiting_for": waiting,
+            "predicted_final": date.fromordinal(fin + EPOCH),
+            "final_due": date.fromordinal(due + EPOCH), "margin_days": margin,
+            "late": margin < 0,
+            "basis": model.basis(meds, undecided=bool(undecided), branch=BRANCHES[branch],
+                                 outstanding=[s for i, s in enumerate(SOURCE_COLUMNS)
+                                              if mask & (1 << i)])}
+
+
+def _run(session: Session, meds: model.Medians, *, today: date, officer: str | None,
+         within: int | None, top: int | None) -> Any:
+    from sqlalchemy import text
+
+    params = _params(meds, today)
+    if officer:
+        params["officer"] = officer
+    if within is not None:  # the 20-week day on or before today + WITHIN weeks
+        params["received_by"] = today + timedelta(weeks=within, days=-FINAL_DAYS)
+    if top is not None:
+        params["limit"] = top
+    sql = _forecast_sql(session.get_bind().dialect.name, officer=bool(officer),
+                        within=within is not None, top=top is not None)
+    return session.execute(text(sql), params)
+
+
+def forecast_rows(session: Session, *, today: date, officer: str | None = None,
+                  within: int | None = None,
+                  meds: model.Medians | None = None) -> list[dict[str, Any]]:
+    """Every open request before its final plan with its forecast (keys
+    FORECAST_KEYS), the least margin first. WITHIN (weeks): only those whose
+    20-week day falls on or before today + WITHIN weeks."""
+    meds = meds if meds is not None else medians(session, day=today)
+    rows = [_row(meds, *r) for r in _run(session, meds, today=today, officer=officer,
+                                          within=within, top=None)]
+    rows.sort(key=lambda r: (r["margin_days"], r["final_due"], r["case_ref"]))
+    return rows
+
+
+def forecast_top(session: Session, *, today: date, limit: int, officer: str | None = None,
+                 within: int | None = None, meds: model.Medians | None = None
+                 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The LIMIT rows of forecast_rows() with the least margin, and the
+    waiting_summary() of them all, counted in the database (the screen's
+    table reads a page, whatever the store's size)."""
+    meds = meds if meds is not None else medians(session, day=today)
+    rows: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    late: Counter[str] = Counter()
+    for part, *values, n in _run(session, meds, today=today, officer=officer, within=within,
+                                 top=limit):
+        if part == 0:
+            rows.append(_row(meds, *values))
+        else:
+            waiting, is_late = values[5], values[7]
+            counts[waiting] += int(n)
+            late[waiting] += int(n) if is_late else 0
+    rows.sort(key=lambda r: (r["margin_days"], r["final_due"], r["case_ref"]))
+    return rows, _summary_of(counts, late, today=today)
+
+
+# -- the managers' summary -----------------------------------------------------
+def waiting_summary(rows: Sequence[Mapping[str, Any]], *, today: date) -> dict[str, Any]:
+    """How many open requests are forecast to miss 20 weeks, by what they
+    wait for (counted from the forecast rows: no query)."""
+    counts: Counter[str] = Counter()
+    late: Counter[str] = Counter()
+    for r in rows:
+        counts[r["waiting_for"]] += 1
+        late[r["waiting_for"]] += bool(r["late"])
+    return _summary_of(counts, late, today=today)
+
+
+def _summary_of(counts: Mapping[str, int], late: Mapping[str, int], *,
+                today: date) -> dict[str, Any]:
+    return {"forecast_day": today, "open_requests": sum(counts.values()),
+            "forecast_late": sum(late.values()),
+            "by_waiting_for": [{"waiting_for": w, "requests": counts[w], "late": late[w]}
+                               for w in sorted(counts, key=model.waiting_order)]}
+
+
+def summary(session: Session, rows: Sequence[Mapping[str, Any]], *, today: date,
+            meds: model.Medians | None = None) -> dict[str, Any]:
+    """The managers' summary: waiting_summary(), and each advice source's
+    backlog (advice asked and not yet received on the requests being
+    assessed) and throughput (advice received in the last 12 weeks), with
+    its median: informational, the dates do not use the backlog."""
+    meds = meds if meds is not None else medians(session, day=today)
+    since = today - timedelta(weeks=model.THROUGHPUT_WEEKS)
+    backlog = dict(session.execute(
+        select(AdviceRequest.source, func.count())
+        .join(Case, Case.id == AdviceRequest.case_id)
+        .where(AdviceRequest.received.is_(None), Case.status.in_(OPEN_STATUSES))
+        .group_by(AdviceRequest.source)).all())
+    received = dict(session.execute(
+        select(AdviceRequest.source, func.count())
+        .where(AdviceRequest.received >= since, AdviceRequest.received < today)
+        .group_by(AdviceRequest.source)).all())
+    sources = []
+    for source in ADVICE_SOURCES:
+        waiting, done = int(backlog.get(source, 0)), int(received.get(source, 0))
+        per_week = round(done / model.THROUGHPUT_WEEKS, 1)
+        sources.append({
+            "source": source, "backlog": waiting, "received_12_weeks": done,
+            "per_week": per_week,
+            "weeks_to_clear": round(waiting / per_week, 1) if per_week else None,
+            "median_days": meds.days.get(model.stage_key("advice", source))})
+    return {**waiting_summary(rows, today=today), "advice_sources": sources}
+
+
+def summary_line(facts: Mapping[str, Any]) -> str:
+    """One line: how many are forecast late, and what the late ones wait for."""
+    parts = [f"{w['late']} {w['waiting_for']}" for w in facts["by_waiting_for"] if w["late"]]
+    line = (f"{facts['forecast_late']} of {facts['open_requests']} open requests forecast "
+            "to miss 20 weeks")
+    return line + (f" (waiting for: {', '.join(parts)})" if parts else "")
+
+
+# -- the backtest --------------------------------------------------------------
+def _first(kind: str, outcome: str | None = None) -> Any:
+    stmt = select(func.min(Milestone.on)).where(Milestone.case_id == Case.id,
+                                                Milestone.kind == kind)
+    if outcome is not None:
+        stmt = stmt.where(Milestone.outcome == outcome)
+    return stmt.scalar_subquery()
+
+
+def backtest(session: Session, *, start: date, end: date,
+             today: date) -> dict[str, int | float | None]:
+    """Replay the forecast each Monday from START to END using only the
+    events dated before that Monday, and score it against what happened
+    (rules.forecast.score): only requests whose final plan was made by
+    TODAY, or whose 20-week day passed with the request still open."""
+    days = model.mondays(start, end)
+    if not days:
+        return model.score([])
+    first, last = days[0], days[-1]
+    # the only requests that can be scored: a final plan made on or after the
+    # first Monday, or still open now
+    planned = select(Milestone.case_id).where(Milestone.kind == "final-plan",
+                                              Milestone.on >= first)
+    ids = select(Case.id).where(Case.received < last,
+                                or_(Case.id.in_(planned), Case.status.in_(OPEN_STATUSES)))
+    cases: dict[int, tuple[date, str, date | None, date | None]] = {}
+    for case_id, received, status, closed_on, final_on in session.execute(
+            select(Case.id, Case.received, Case.status, Case.closed_on, _first("final-plan"))
+            .where(Case.id.in_(ids))):
+        cases[case_id] = (received, status, closed_on, final_on)
+    events: dict[int, list[tuple[str, date, str | None]]] = defaultdict(list)
+    advice: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
+    for case_id, kind, on, outcome in session.execute(
+            select(Milestone.case_id, Milestone.kind, Milestone.on, Milestone.outcome)
+            .where(Milestone.case_id.in_(ids), Milestone.on < last,
+                   Milestone.kind.in_(("assessment-decision", "issue-decision",
+                                       "draft-plan")))
+            .order_by(Milestone.case_id, Milestone.on, Milestone.id)):
+        events[case_id].append((kind, on, outcome))
+    for case_id, source, asked, got in session.execute(
+            select(AdviceRequest.case_id, AdviceRequest.source, AdviceRequest.requested,
+                   AdviceRequest.received)
+            .where(AdviceRequest.case_id.in_(ids), AdviceRequest.requested < last)):
+        advice[case_id].append((source, asked, got))
+
+    pairs = []
+    for monday in days:
+        meds = medians(session, day=monday)
+        for case_id, (received, status, closed_on, final_on) in cases.items():
+            outcome = model.Outcome(final=final_on if final_on and final_on <= today else None,
+                                    due=model.final_due(received))
+            if outcome.final is None and status not in OPEN_STATUSES:
+                continue  # left the path (refused, closed) without a plan: not scored
+            if not model.scoreable(outcome.final, outcome.due, today):
+                continue
+            request = known_before(monday, received=received, closed_on=closed_on,
+                                   final_on=final_on, events=events.get(case_id, ()),
+                                   advice=advice.get(case_id, ()))
+            if request is not None:
+                pairs.append((model.predict(request, meds, monday), outcome))
+    return model.score(pairs)
+
+
+def known_before(day: date, *, received: date, closed_on: date | None,
+                 final_on: date | None, events: Any, advice: Any) -> model.Request | None:
+    """What was known of a request before DAY, or None if it was not open
+    then (not yet received, its plan made, refused or closed)."""
+    if received >= day or (final_on is not None and final_on < day) \
+            or (closed_on is not None and closed_on < day):
+        return None
+    before = [(k, on, o) for k, on, o in events if on < day]
+    for kind in ("assessment-decision", "issue-decision"):
+        latest = [o for k, _, o in before if k == kind]
+        if latest and latest[-1] == "refused":
+            return None
+
+    def first(kind: str, outcome: str | None = None) -> date | None:
+        return next((on for k, on, o in before
+                     if k == kind and (outcome is None or o == outcome)), None)
+
+    return model.Request(
+        received=received, decided=first("assessment-decision", "agreed"),
+        issue_decided=first("issue-decision", "agreed"), drafted=first("draft-plan"),
+        advice=[(s, asked, got if got is not None and got < day else None)
+                for s, asked, got in advice if asked < day])
+

@@ -61,7 +61,8 @@ def agenda(session: Session, *, cal: Calendar, code: str, day: date, today: date
         .join(Case, Case.id == Referral.case_id)
         .join(presenter, presenter.id == Referral.officer_id)
         .join(named, named.id == Case.officer_id)
-        .outerjoin(Decision, Decision.referral_id == Referral.id)
+        .outerjoin(Decision, (Decision.referral_id == Referral.id)
+                   & Decision.withdrawn_at.is_(None))
         .where(Referral.meeting_id == meeting.id).order_by(Referral.id)).all()
     case_ids = sorted({row[1].id for row in rows_db if row[1].id is not None})
     declared = meeting_declarations(session, meeting.id or 0, case_ids)
@@ -74,6 +75,7 @@ def agenda(session: Session, *, cal: Calendar, code: str, day: date, today: date
                 .join(Panel, Panel.id == Meeting.panel_id)
                 .join(Referral, Referral.id == Decision.referral_id)
                 .where(Decision.case_id.in_(case_ids), Decision.meeting_id != meeting.id,
+                       Decision.withdrawn_at.is_(None),
                        Meeting.date <= meeting.date)
                 .order_by(Meeting.date, Decision.id)):
             text = f"{mdate} {pcode} {req}: {outcome}"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from send_cli.casework.decisions import decision_rights
+from send_cli.casework.fields import WITHDRAWN_KEYS, withdrawn_view
 from send_cli.rules import sen2
 from send_cli.settings import LONDON
 from send_cli.store.models import (
@@ -91,9 +92,10 @@ class _LocalIso:
 
 
 def contact_rows(session: Session, *, case_id: int | None = None, batch: int = 5000,
-                 iso_times: bool = False) -> Iterator[dict[str, Any]]:
+                 iso_times: bool = False, withdrawn: bool = False) -> Iterator[dict[str, Any]]:
     """Contacts, with `at` in London time; ISO_TIMES gives it as ISO text
-    (what CSV and JSON write), quicker for an export of millions."""
+    (what CSV and JSON write), quicker for an export of millions. Those
+    withdrawn are left out; WITHDRAWN ('case show') keeps them, marked."""
     at: Any = Contact.at
     to_local: Any = local
     if iso_times:
@@ -105,6 +107,13 @@ def contact_rows(session: Session, *, case_id: int | None = None, batch: int = 5
                    Contact.party, Contact.summary, Officer.code)
             .join(Case, Case.id == Contact.case_id)
             .join(Officer, Officer.id == Contact.officer_id))
+    keys = CONTACT_KEYS
+    if withdrawn:
+        keys = (*CONTACT_KEYS, *WITHDRAWN_KEYS)
+        stmt = stmt.add_columns(Contact.withdrawn_at, Contact.withdrawn_by,
+                                Contact.withdrawn_reason)
+    else:
+        stmt = stmt.where(Contact.withdrawn_at.is_(None))
     if case_id is not None:
         stmt = stmt.where(Contact.case_id == case_id).order_by(Contact.at, Contact.id)
     else:
@@ -112,8 +121,12 @@ def contact_rows(session: Session, *, case_id: int | None = None, batch: int = 5
     # Core rows through the session's connection: an export streams millions,
     # and the ORM's per-row bookkeeping for plain columns is wasted on them.
     for row in session.connection().execute(stmt.execution_options(yield_per=batch)):
-        d = dict(zip(CONTACT_KEYS, row, strict=True))
+        d = dict(zip(keys, row, strict=True))
         d["at"] = to_local(d["at"])
+        if withdrawn and d["withdrawn_at"] is not None:
+            from send_cli.casework.followups import london
+
+            d["withdrawn_at"] = london(d["withdrawn_at"])
         yield d
 
 
@@ -207,7 +220,7 @@ def case_detail(session: Session, case: Case, today: date) -> dict[str, Any]:
                        if code]
     detail["placements"] = placement_rows(session, case.id)
     detail["requests"] = request_rows(session, case)
-    detail["contacts"] = list(contact_rows(session, case_id=case.id))
+    detail["contacts"] = list(contact_rows(session, case_id=case.id, withdrawn=True))
     detail["followups"] = list(followup_rows(session, today=today, case_id=case.id,
                                              include_done=True))
     detail["audit"] = list(audit_rows(session, case_ref=case.ref))
@@ -224,7 +237,8 @@ def case_view(session: Session, case: Case) -> dict[str, Any]:
             .join(Meeting, Meeting.id == Referral.meeting_id)
             .join(Panel, Panel.id == Meeting.panel_id)
             .join(Officer, Officer.id == Referral.officer_id)
-            .outerjoin(Decision, Decision.referral_id == Referral.id)
+            .outerjoin(Decision, (Decision.referral_id == Referral.id)
+                       & Decision.withdrawn_at.is_(None))
             .where(Referral.case_id == case.id).order_by(Meeting.date, Referral.id)):
         referrals.append({"panel": pcode, "meeting": m.date, "time": m.time,
                           "request": r.request, "officer": ocode, "papers_due": r.papers_due,
@@ -250,7 +264,8 @@ def case_view(session: Session, case: Case) -> dict[str, Any]:
                           "outcome": d.outcome, "reason": d.reason, "revisit_by": d.revisit_by,
                           "chair": d.chair,
                           "declarations": "; ".join(by_meeting.get(m.id or 0, [])) or None,
-                          "rights": decision_rights(request, d.outcome)})
+                          "rights": decision_rights(request, d.outcome),
+                          **withdrawn_view(d)})
     return {"referrals": referrals, "decisions": decisions, "declarations": declarations}
 
 

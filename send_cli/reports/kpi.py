@@ -198,7 +198,7 @@ def _advice(session: Session, end: date) -> tuple[dict[str, int], dict[str, int]
         select(AdviceRequest.source, func.count(AdviceRequest.id),
                _count(AdviceRequest.requested < overdue_before))
         .join(Case, Case.id == AdviceRequest.case_id)
-        .where(AdviceRequest.requested <= end,
+        .where(AdviceRequest.requested <= end, AdviceRequest.withdrawn_at.is_(None),
                or_(AdviceRequest.received.is_(None), AdviceRequest.received > end),
                ~_assessment_ended(end))
         .group_by(AdviceRequest.source)).all()

@@ -89,7 +89,6 @@ def decision_log(
         raise BadInput("--why goes with --correct")
     day = a_date(meeting, what="--meeting")
     assert day is not None
-    store = st.store()
     if withdraw:
         if not (reason or "").strip():
             raise BadInput("--withdraw needs --reason TEXT")
@@ -99,7 +98,7 @@ def decision_log(
             raise BadInput(f"--withdraw takes no {', '.join(given)}; to record it again, "
                            "use --correct --why TEXT")
         said = text(reason, what="--reason", max_len=500)
-        with store.write() as session:
+        with st.store().write() as session:
             case = open_case(session, ref)
             found = meetings.get_meeting(session, panels.get_panel(session, panel), day,
                                          live=False)
@@ -124,6 +123,7 @@ def decision_log(
     revisit = a_date(revisit_by, what="--revisit-by")
     signed = text(chair if chair is not None else st.settings.officer, what="--chair",
                   max_len=200)
+    store = st.store()
     with store.write() as session:
         gone = None
         if correct:

@@ -66,6 +66,8 @@ def test_a_contact_logged_in_error_is_withdrawn_and_its_followups_follow(team):
         (1, "wrong case"), (2, "sent to another family")]
     assert show["contacts"][0]["withdrawn_at"].startswith("2026-12-09T12:05")
     assert team.json("export", "contacts", now="2026-12-09T12:05") == []
+    screen = team.ok("case", "show", "C-1", now="2026-12-09T12:05").stdout
+    assert "withdrawn: 2026-12-09 12:05 by " in screen and ": wrong case" in screen
     audit = team.json("audit", "C-1", now="2026-12-09T12:05")
     gone = [a for a in audit if a["action"] == "followup.withdraw"]
     assert gone[0]["before"]["kind"] == "reply" and gone[0]["before"]["due"] == "2026-12-14"

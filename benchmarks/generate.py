@@ -298,7 +298,8 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
     for source, asked, back in advice:
         out["advice_requests"].append({"id": ids("advice_requests"), "case_id": case_id,
                                        "source": source, "requested": asked, "received": back,
-                                       "created_at": local_dt(world, asked, 600)})
+                                       "created_at": local_dt(world, asked, 600),
+                                       **STANDING})
     if status in ("requested", "assessing", "drafting") and rng.random() < 0.03:
         out["exceptions"].append({"id": ids("exceptions"), "case_id": case_id,
                                   "code": rng.choice("abcd"),
@@ -380,7 +381,8 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
                                  "outcome": outcome, "reason": "Evidence of needs considered",
                                  "revisit_by": mdate + timedelta(days=28)
                                  if outcome == "deferred" else None,
-                                 "chair": rng.choice(CHAIRS), "decided_at": decided})
+                                 "chair": rng.choice(CHAIRS), "decided_at": decided,
+                                 **STANDING})
         call_due = cal.add_working_days(mdate, 5)
         done = outcome_done(rng, call_due, today)
         out["followups"].append(followup(world, ids, case_id, "outcome-call", call_due,
@@ -410,7 +412,7 @@ def make_case(world: World, rng: random.Random, ids: Ids, n: int, out: dict[str,
         out["contacts"].append({"id": contact_id, "case_id": case_id, "at": at,
                                 "channel": channel, "direction": direction, "party": party,
                                 "summary": rng.choice(SUMMARIES), "officer_id": officer_id,
-                                "created_at": at})
+                                "created_at": at, **STANDING})
         if direction != "in" or channel == "meeting":
             continue
         kind_ = "callback" if channel in ("phone", "voicemail") else "reply"
@@ -573,6 +575,9 @@ def panel_setup(conn: Any, cases: int, cal: Any, created: datetime, london: Any,
 
 
 # -- the load ------------------------------------------------------------------
+# contacts, advice and decisions stand: none is withdrawn as made in error
+STANDING = {"withdrawn_at": None, "withdrawn_by": None, "withdrawn_reason": None}
+
 TABLE_ORDER = ("persons", "cases", "placements", "contacts", "referrals", "decisions",
                "followups", "milestones", "advice_requests", "exceptions", "appeals",
                "deadlines", "declarations", "audit")

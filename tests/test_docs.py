@@ -55,3 +55,20 @@ def test_readme_quick_start_comes_first():
     assert README.index('python3 -m pip install ".[dev]"') > quick
     assert README.index("python3 -m pytest") > quick
     assert quick < README.index("## Casework")
+
+
+def test_every_command_prints_its_help(tmp_path: Path):
+    """`send-cli COMMAND --help` answers for every command, the value names
+    in words (a file is FILE), and never the unexpected-error message."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    broken = []
+    for path, _ in leaf_commands():
+        result = runner.invoke(app, [*path.split(), "--help"],
+                               env={"SEND_CLI_DB": str(tmp_path / "none.db")})
+        if result.exit_code != 0 or "Usage: " not in result.output \
+                or "unexpectedly" in result.output:
+            broken.append((path, result.exit_code, result.output[-200:]))
+    assert broken == []
+    assert "--db FILE" in runner.invoke(app, ["demo", "--help"]).output

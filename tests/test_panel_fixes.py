@@ -345,8 +345,8 @@ def test_a_decision_the_recorded_milestone_contradicts_is_refused(wednesdays):
         "error: P1: the timeline already has the assessment-decision as agreed on "
         "2027-01-05, which a panel decision 'declined' on 2027-01-13 contradicts",
         "hint: If the chair signed 'agreed', log that: --outcome agreed. If the milestone of "
-        "2027-01-05 is wrong, it must be corrected on the timeline first (send-cli cannot "
-        "remove a recorded milestone yet)."]
+        "2027-01-05 is wrong, correct it on the timeline first (send-cli case milestone P1 "
+        "assessment-decision --withdraw --reason TEXT)."]
     # a refusal recorded after the meeting contradicts an agreement at it
     wednesdays.ok("case", "milestone", "P2", "assessment-decision", "--on", "2027-01-13",
                   "--outcome", "refused", now="2027-01-13T11:00")

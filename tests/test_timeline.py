@@ -249,7 +249,8 @@ def test_advice_requested_then_received(t):
     assert (c["met_on"], c["state"]) == ("2027-02-01", "met late")
     assert show(t)["advice"] == [{"source": "educational-psychology", "requested": "2026-12-11",
                                   "due": "2027-01-22", "received": "2027-02-01",
-                                  "state": "met late"}]
+                                  "state": "met late", "withdrawn_at": None,
+                                  "withdrawn_by": None, "withdrawn_reason": None}]
     assert t.fails(1, "case", "advice", "C-1", "--from", "educational-psychology",
                    "--requested", "2026-12-11", "--received", "2027-02-02", now=NOW) == (
         "error: C-1: educational-psychology advice requested on 2026-12-11 was already "

@@ -172,7 +172,8 @@ def assign_case(*, session: Session, ref: str, officer: str, actor: str,
         select(Referral, Panel.code, Meeting)
         .join(Meeting, Meeting.id == Referral.meeting_id)
         .join(Panel, Panel.id == Meeting.panel_id)
-        .outerjoin(Decision, Decision.referral_id == Referral.id)
+        .outerjoin(Decision, (Decision.referral_id == Referral.id)
+                   & Decision.withdrawn_at.is_(None))
         .where(Referral.case_id == case.id, Decision.id.is_(None),
                Referral.officer_id != new.id)
         .order_by(Referral.id)).all()

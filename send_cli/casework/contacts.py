@@ -49,11 +49,14 @@ def check_answered(channel: str, direction: str, answered: bool, resolved: bool)
 def log_contact(*, session: Session, cal: Calendar, case_ref: str, channel: str,
                 direction: str, party: str, summary: str, at: datetime, actor: str,
                 now: datetime, answered: bool = False, resolved: bool = False,
-                settles: int | None = None) -> Logged:
+                settles: int | None = None, replaces: Followup | None = None) -> Logged:
     """Record a contact, the follow-up it is owed (an incoming message; a call
     answered live is owed a full answer in 5 working days, nothing when
     RESOLVED on the call) and the follow-up it settles: SETTLES when named
-    (an open one of the same case), else the oldest owed of its kind."""
+    (an open one of the same case), else the oldest owed of its kind.
+    REPLACES: the follow-up of a contact withdrawn for this one (a
+    correction), which takes what this contact is owed, done or not, or is
+    removed when it is owed nothing."""
     if at > now:
         raise BadInput(f"--at {at:%Y-%m-%dT%H:%M} is in the future; use {now:%Y-%m-%dT%H:%M} "
                        "or earlier")
@@ -72,13 +75,23 @@ def log_contact(*, session: Session, cal: Calendar, case_ref: str, channel: str,
     created: Followup | None = None
     owed = (promises.owed(channel, at, cal, answered=answered, resolved=resolved)
             if direction == "in" else None)
-    if owed is not None:
+    if owed is not None and replaces is not None:
+        created = replaces
+        created.kind, created.due, created.contact_id = owed[0], owed[1], contact.id
+        session.add(created)
+        session.flush()
+    elif owed is not None:
         kind, due = owed
         owner, held_for = promise_owner(session, case.officer_id, london(at).date())
         created = Followup(case_id=case.id, kind=kind, due=due, officer_id=owner,
                            for_officer_id=held_for, contact_id=contact.id, created_at=now)
         session.add(created)
         session.flush()
+    elif replaces is not None:
+        from send_cli.casework.corrections import remove_followup
+
+        remove_followup(session, replaces, case=case, why=f"contact {contact.id} owes nothing",
+                        actor=actor, now=now)
     if named is not None:
         settled: Followup | None = mark_done(named, at=at, actor=actor,
                                               note=f"settled by contact {contact.id}")

@@ -85,12 +85,12 @@ def log_decision(*, session: Session, cal: Calendar, ref: str, code: str, day: d
     else:
         referral = items[0]
     previous = session.execute(select(Decision).where(
-        Decision.referral_id == referral.id)).scalars().first()
+        Decision.referral_id == referral.id, Decision.withdrawn_at.is_(None))).scalars().first()
     if previous is not None:
         raise Conflict(f"the panel's decision on '{case.ref}' ({referral.request}) at "
                        f"{panel.code} {day} is already recorded: {previous.outcome}",
-                       hint="A decision is not changed; refer the case again if the panel is "
-                            "to reconsider.")
+                       hint="If it was recorded in error, record it again with --correct "
+                            "--why TEXT; refer the case again if the panel is to reconsider.")
     if case.status == "closed":
         raise RuleViolation(f"case '{case.ref}' is closed", hint="Closed cases cannot change.")
     declared = session.execute(select(Declaration).where(
@@ -201,8 +201,8 @@ def _statutory_milestone(session: Session, case: Case, request: str, outcome: st
         f"{case.ref}: the timeline already has the {kind} as {recorded.outcome} on "
         f"{recorded.on}, which a panel decision '{outcome}' on {day} contradicts",
         hint=f"If the chair signed '{matching}', log that: --outcome {matching}. If the "
-             f"milestone of {recorded.on} is wrong, it must be corrected on the timeline "
-             "first (send-cli cannot remove a recorded milestone yet).")
+             f"milestone of {recorded.on} is wrong, correct it on the timeline "
+             f"first (send-cli case milestone {case.ref} {kind} --withdraw --reason TEXT).")
 
 
 def decision_rows(session: Session, *, panel: str | None = None, start: date | None = None,
@@ -216,6 +216,7 @@ def decision_rows(session: Session, *, panel: str | None = None, start: date | N
             .join(Meeting, Meeting.id == Decision.meeting_id)
             .join(Panel, Panel.id == Meeting.panel_id)
             .join(Case, Case.id == Decision.case_id)
+            .where(Decision.withdrawn_at.is_(None))
             .order_by(Meeting.date, Panel.code, Decision.id))
     if panel:
         stmt = stmt.where(Panel.code == panel.strip().upper())

@@ -4,6 +4,7 @@ every operation applies before it writes."""
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from send_cli.errors import BadInput
 
@@ -31,3 +32,21 @@ def check_text(value: str, *, what: str, max_len: int, lines: bool = False) -> s
             raise BadInput(f"{what} contains {seen} (U+{ord(ch):04X}, character {i + 1}); "
                            "use plain text on one line")
     return value
+
+
+# a record withdrawn as made in error: when, by whom and why ('case show')
+WITHDRAWN_KEYS = ("withdrawn_at", "withdrawn_by", "withdrawn_reason")
+
+
+def withdrawn_view(row: Any) -> dict[str, Any]:
+    """The withdrawn_* keys of a contact, advice request or decision, the
+    moment in London time."""
+    from datetime import UTC
+
+    from send_cli.settings import LONDON
+
+    out = {key: getattr(row, key) for key in WITHDRAWN_KEYS}
+    if out["withdrawn_at"] is not None:
+        at = out["withdrawn_at"]
+        out["withdrawn_at"] = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LONDON)
+    return out

@@ -176,7 +176,8 @@ def _meeting_row(panel: Panel, m: Meeting, *, cases: int | None = None,
 
 def _check_undecided(session: Session, panel: Panel, meeting: Meeting, verb: str) -> None:
     decided = session.scalar(select(func.count(Decision.id))
-                             .where(Decision.meeting_id == meeting.id)) or 0
+                             .where(Decision.meeting_id == meeting.id,
+                                    Decision.withdrawn_at.is_(None))) or 0
     if decided:
         raise RuleViolation(f"cannot {verb} the {panel.code} meeting of {meeting.date}: it has "
                             f"taken place ({decided} decisions recorded)")
@@ -369,7 +370,8 @@ def move_off_closed_day(*, session: Session, cal: Calendar, day: date, reason: s
     for meeting, panel in rows:
         if has_started(meeting, now):
             decided = session.scalar(select(func.count(Decision.id))
-                                     .where(Decision.meeting_id == meeting.id)) or 0
+                                     .where(Decision.meeting_id == meeting.id,
+                                    Decision.withdrawn_at.is_(None))) or 0
             if decided:
                 notes.append(f"the {panel.code} meeting of {_day(day)} took place ({decided} "
                              f"decision{'' if decided == 1 else 's'} recorded); it stays on "

@@ -72,7 +72,8 @@ def refer(*, session: Session, cal: Calendar, ref: str, code: str, request: str,
     assert presenter is not None
     waiting = session.execute(
         select(Meeting.date).join(Referral, Referral.meeting_id == Meeting.id)
-        .outerjoin(Decision, Decision.referral_id == Referral.id)
+        .outerjoin(Decision, (Decision.referral_id == Referral.id)
+                   & Decision.withdrawn_at.is_(None))
         .where(Referral.case_id == case.id, Referral.request == request,
                Meeting.panel_id == panel.id, Meeting.cancelled.is_(False),
                Decision.id.is_(None), Meeting.date >= now.date())

@@ -215,7 +215,8 @@ def _appeal_days_check(session: Session,
 
 def _facts(session: Session, case: Case) -> rules.Facts:
     advice = [(a.source, a.requested, a.received) for a in session.execute(
-        select(AdviceRequest).where(AdviceRequest.case_id == case.id)
+        select(AdviceRequest).where(AdviceRequest.case_id == case.id,
+                                    AdviceRequest.withdrawn_at.is_(None))
         .order_by(AdviceRequest.requested, AdviceRequest.id)).scalars()]
     appeals = [(a.decision_sent, a.certificate, a.registered) for a in session.execute(
         select(Appeal).where(Appeal.case_id == case.id)
@@ -358,57 +359,6 @@ def withdraw_milestone(*, session: Session, case: Case, kind: str, reason: str, 
            after={"withdrawn": True, "reason": reason, "status": status})
     refresh_deadlines(session=session, case=case, today=now.date())
     return target
-
-
-# -- advice -----------------------------------------------------------------
-def record_advice(*, session: Session, case: Case, source: str, requested: date,
-                  received: date | None, actor: str,
-                  now: datetime) -> tuple[AdviceRequest, bool]:
-    """Advice asked of SOURCE on REQUESTED, or (run again with RECEIVED) its
-    arrival. Returns (the request, whether it is new)."""
-    _not_closed(case)
-    if source not in rules.ADVICE_SOURCES:
-        raise BadInput(f"--from '{source}' is not known; use one of: "
-                       f"{', '.join(rules.ADVICE_SOURCES)}")
-    today = now.date()
-    _not_future(requested, "--requested", today)
-    if received is not None:
-        _not_future(received, "--received", today)
-    _not_before_request(requested, "advice requested on", case)
-    if received is not None and received < requested:
-        raise RuleViolation(f"advice received on {received} is before it was requested on "
-                            f"{requested}")
-    found = session.execute(
-        select(AdviceRequest).where(AdviceRequest.case_id == case.id,
-                                    AdviceRequest.source == source,
-                                    AdviceRequest.requested == requested)).scalars().first()
-    if found is not None:
-        if found.received is not None:
-            raise Conflict(f"{case.ref}: {source} advice requested on {requested} was already "
-                           f"received on {found.received}")
-        if received is None:
-            raise Conflict(f"{case.ref}: {source} advice requested on {requested} is already "
-                           "recorded", hint="Add --received DATE when it arrives.")
-        found.received = received
-        session.add(found)
-        session.flush()
-        record(session, officer=actor, now=now, action="advice.received", entity="advice",
-               entity_id=found.id, case_ref=case.ref, before={"received": None},
-               after={"source": source, "requested": requested, "received": received})
-        refresh_deadlines(session=session, case=case, today=today)
-        return found, False
-    if case.status not in ADVICE_STATUSES:
-        raise RuleViolation(f"{case.ref} is {case.status}: advice (reg 8) is asked for during "
-                            "an assessment")
-    advice = AdviceRequest(case_id=case.id, source=source, requested=requested,
-                           received=received, created_at=now)
-    session.add(advice)
-    session.flush()
-    record(session, officer=actor, now=now, action="advice.request", entity="advice",
-           entity_id=advice.id, case_ref=case.ref,
-           after={"source": source, "requested": requested, "received": received})
-    refresh_deadlines(session=session, case=case, today=today)
-    return advice, True
 
 
 # -- exceptions -------------------------------------------------------------

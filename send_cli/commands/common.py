@@ -269,7 +269,10 @@ def _value_name(param: Any, ctx: Any) -> str:
     if annotation in (int, float) or desc.is_ranged:
         return "N"
     if desc.is_path:
-        return "FILE" if getattr(param.type, "dir_okay", True) is False else "PATH"
+        # typer names a file-only path in its descriptor; older releases in click's type
+        only_files = (getattr(desc, "path_type", None) == "file"
+                      or getattr(getattr(param, "type", None), "dir_okay", True) is False)
+        return "FILE" if only_files else "PATH"
     if desc.is_datetime:
         return "DATETIME"
     if param.param_type_name == "argument":

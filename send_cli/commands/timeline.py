@@ -177,37 +177,86 @@ def case_advice(
     source: Annotated[str, typer.Option(
         "--from", autocompletion=completion.advice_sources,
         help="educational-psychology, health, social-care, school or other.")],
-    requested: Annotated[str, typer.Option("--requested", help="The day it was asked for.")],
+    requested: Annotated[str | None, typer.Option(
+        "--requested", help="The day it was asked for (needed, except with --withdraw).")
+                         ] = None,
     received: Annotated[str | None, typer.Option(
         "--received", help="The day it came (run again with the same --from and "
         "--requested to record it).")] = None,
+    withdraw: Annotated[bool, typer.Option(
+        "--withdraw", help="Withdraw this advice request, recorded in error (the latest "
+        "from --from, or the one of --requested; with --reason).")] = False,
+    correct: Annotated[bool, typer.Option(
+        "--correct", help="Record it again in place of the latest from --from (with "
+        "--requested, --reason).")] = False,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Why it is withdrawn or corrected (kept in the audit trail).")
+                      ] = None,
 ) -> None:
     """Record advice asked for during an assessment (due 6 weeks after it was
     asked, reg 8), or its arrival.
 
+    An advice request recorded in error is withdrawn (--withdraw --reason
+    TEXT) or recorded again with the right dates (--correct --reason TEXT):
+    it stays in 'case show', marked withdrawn, and in the audit trail; its
+    6-week clock leaves the deadlines and the figures.
     Example: send-cli case advice EHC-2026-00001 --from educational-psychology
     --requested 2026-12-11 --received 2027-01-20
     """
-    from send_cli.casework import cases, timeline
+    from send_cli.casework import advice, cases
+    from send_cli.errors import BadInput
     from send_cli.render import message
     from send_cli.rules.statutory import CLOCKS, due_after
 
     st = state(ctx)
+    if withdraw and correct:
+        raise BadInput("--withdraw and --correct cannot be used together")
+    if (withdraw or correct) and not (reason or "").strip():
+        raise BadInput(f"--{'withdraw' if withdraw else 'correct'} needs --reason TEXT")
+    if reason is not None and not (withdraw or correct):
+        raise BadInput("--reason goes with --withdraw or --correct")
+    why = text(reason, what="--reason", max_len=500) if reason is not None else ""
     asked = a_date(requested, what="--requested")
     got = a_date(received, what="--received")
-    assert asked is not None
+    if withdraw:
+        if got is not None:
+            raise BadInput("--withdraw takes no --received")
+        with st.store().write() as session:
+            case = cases.open_case(session, ref)
+            gone = advice.withdraw_advice(session=session, case=case, source=source,
+                                          requested=asked, reason=why,
+                                          actor=st.settings.officer, now=st.settings.now)
+            gone_on = gone.requested
+        message(f"{ref}: {source} advice requested on {gone_on} withdrawn; its 6-week clock "
+                "leaves the deadlines and the figures")
+        return
+    if asked is None:
+        raise BadInput("--requested DATE is needed (or --withdraw)")
     with st.store().write() as session:
         case = cases.open_case(session, ref)
-        _, new = timeline.record_advice(session=session, case=case, source=source,
-                                        requested=asked, received=got,
-                                        actor=st.settings.officer, now=st.settings.now)
+        replaced = None
+        if correct:
+            replaced = advice.withdraw_advice(session=session, case=case, source=source,
+                                              requested=None, reason=why,
+                                              actor=st.settings.officer,
+                                              now=st.settings.now).requested
+        _, new = advice.record_advice(session=session, case=case, source=source,
+                                      requested=asked, received=got,
+                                      actor=st.settings.officer, now=st.settings.now,
+                                      correcting=correct)
     due = due_after(CLOCKS["advice"], asked)
-    if got is not None:
+    instead = f", in place of the one requested on {replaced} (withdrawn)" if correct else ""
+    if got is not None and not correct:
         late = (got - due).days
         when = (f"{late} day{'' if late == 1 else 's'} late") if late > 0 else "in time"
         message(f"{ref}: {source} advice received on {got} ({when}; due {due})")
+    elif got is not None:
+        late = (got - due).days
+        when = (f"{late} day{'' if late == 1 else 's'} late") if late > 0 else "in time"
+        message(f"{ref}: {source} advice requested on {asked}, received on {got} ({when}; "
+                f"due {due}){instead}")
     elif new:
-        message(f"{ref}: {source} advice requested on {asked}; due {due}")
+        message(f"{ref}: {source} advice requested on {asked}; due {due}{instead}")
 
 
 def case_appeal(

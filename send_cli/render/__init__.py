@@ -381,7 +381,8 @@ SECTION_DRAWERS["audit"] = _draw_audit
 
 # In 'case show' these are drawn whole under their row, not cut in a column.
 CASE_FREE_TEXT = frozenset({"summary", "reason", "interest", "note", "detail", "basis",
-                            "close_reason", "declarations", "prior_decisions", "setting"})
+                            "close_reason", "declarations", "prior_decisions", "setting",
+                            "withdrawn"})
 
 
 def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
@@ -422,6 +423,8 @@ def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
             if drawer is not None:
                 drawer(con, rows, today)
                 continue
+            if "withdrawn_at" in rows[0]:
+                rows = [_withdrawn_folded(r) for r in rows]
             keys = [k for k in rows[0].keys() if k != "case_ref"]
             table(rows, [Col(k) for k in keys if k not in CASE_FREE_TEXT], fh,
                   title=SECTION_TITLES.get(key, key.replace("_", " ").capitalize()),
@@ -431,6 +434,16 @@ def emit_case(detail: Mapping[str, Any], *, fmt: str, output: Path | None,
             con.print()
             con.print(f"The legal basis of each clock: send-cli case show {head['ref']} "
                       "--format json")
+
+
+def _withdrawn_folded(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of 'case show' with its withdrawn_* keys as one line under it:
+    'withdrawn: 2026-12-09 12:05 by CO1: wrong case'."""
+    out = {k: v for k, v in row.items() if not k.startswith("withdrawn_")}
+    at = row.get("withdrawn_at")
+    out["withdrawn"] = None if at is None else (
+        f"{human(at)} by {row.get('withdrawn_by')}: {row.get('withdrawn_reason')}")
+    return out
 
 
 def _plain_tree(value: Any) -> Any:

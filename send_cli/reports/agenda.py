@@ -140,7 +140,7 @@ def agenda(session: Any, *, cal: Calendar, code: str, day: date, today: date,
         " r.papers_received, p.code, p.active, n.code, d.outcome FROM referrals r"
         " JOIN cases c ON c.id = r.case_id JOIN officers p ON p.id = r.officer_id"
         " JOIN officers n ON n.id = c.officer_id"
-        " LEFT OUTER JOIN decisions d ON d.referral_id = r.id"
+        " LEFT OUTER JOIN decisions d ON d.referral_id = r.id AND d.withdrawn_at IS NULL"
         " WHERE r.meeting_id = :meeting ORDER BY r.id", {"meeting": meeting.id})
     case_ids = sorted({row[0] for row in rows_db if row[0] is not None})
     declared: dict[int, list[str]] = {}
@@ -156,6 +156,7 @@ def agenda(session: Any, *, cal: Calendar, code: str, day: date, today: date,
                 " d.revisit_by FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
                 " JOIN panels p ON p.id = m.panel_id JOIN referrals r ON r.id = d.referral_id"
                 f" WHERE d.case_id IN ({marks}) AND d.meeting_id <> :meeting"
+                " AND d.withdrawn_at IS NULL"
                 " AND m.date <= :on ORDER BY m.date, d.id",
                 {**params, "meeting": meeting.id, "on": meeting.date}):
             text = f"{day_of(mdate)} {pcode} {req}: {outcome}"

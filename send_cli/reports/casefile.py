@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from send_cli.reports.cases import audit_rows, contact_rows, followup_rows
+from send_cli.reports.cases import audit_rows, contact_rows, followup_rows, withdrawn_view
 from send_cli.reports.lookups import case_named
 from send_cli.rules import statutory as rules
 from send_cli.rules.panels import decision_rights
@@ -44,7 +44,7 @@ def case_detail(session: Any, ref: str, today: date) -> dict[str, Any]:
     detail["requests"] = (request_rows(reader, ref, person_id) if person_id is not None
                           else [{"ref": ref, "received": day(received), "status": status,
                                  "this": True}])  # tied to no person: only itself
-    detail["contacts"] = list(contact_rows(reader, case_id=case_id))
+    detail["contacts"] = list(contact_rows(reader, case_id=case_id, withdrawn=True))
     detail["followups"] = list(followup_rows(reader, today=today, case_id=case_id,
                                              include_done=True))
     detail["audit"] = list(audit_rows(reader, case_ref=ref))
@@ -112,16 +112,18 @@ def timeline_view(reader: Reader, case_id: int, today: date, *, received: date, 
     facts = rules.Facts(received=received, status=status,
                         milestones=[rules.Event(*m) for m in recorded], closed_on=closed_on)
     advice = []
-    for source, requested, got in reader.rows(
-            "SELECT source, requested, received FROM advice_requests WHERE case_id = :case_id"
-            " ORDER BY requested, id", params):
+    for source, requested, got, *withdrawn in reader.rows(
+            "SELECT source, requested, received, withdrawn_at, withdrawn_by, withdrawn_reason"
+            " FROM advice_requests WHERE case_id = :case_id ORDER BY requested, id", params):
         requested, got = day(requested), day(got)
         due = rules.due_after(rules.CLOCKS["advice"], requested)
         until = rules.advice_end(facts, requested)
         state = ("ended" if got is None and until is not None and due >= until
                  else rules.clock_state("advice", due, got, today))
         advice.append({"source": source, "requested": requested, "due": due,
-                       "received": got, "state": state})
+                       "received": got,
+                       "state": "withdrawn" if withdrawn[0] is not None else state,
+                       **withdrawn_view(*withdrawn)})
     exceptions = [{"code": code, "meaning": rules.EXCEPTION_CODES.get(code),
                    "reason": reason, "from": f, "to": t} for code, reason, f, t in excs]
     appeals = []
@@ -151,7 +153,7 @@ def panel_view(reader: Reader, case_id: int) -> dict[str, Any]:
             " r.papers_received, d.outcome FROM referrals r"
             " JOIN meetings m ON m.id = r.meeting_id JOIN panels p ON p.id = m.panel_id"
             " JOIN officers o ON o.id = r.officer_id"
-            " LEFT OUTER JOIN decisions d ON d.referral_id = r.id"
+            " LEFT OUTER JOIN decisions d ON d.referral_id = r.id AND d.withdrawn_at IS NULL"
             " WHERE r.case_id = :case_id ORDER BY m.date, r.id", params):
         referrals.append({"panel": pcode, "meeting": day(on), "time": at, "request": request,
                           "officer": ocode, "papers_due": day(papers_due),
@@ -166,16 +168,18 @@ def panel_view(reader: Reader, case_id: int) -> dict[str, Any]:
                              "interest": interest})
         by_meeting.setdefault(mid or 0, []).append(f"{member}: {interest}")
     decisions = []
-    for mid, pcode, on, request, outcome, reason, revisit_by, chair in reader.rows(
+    for mid, pcode, on, request, outcome, reason, revisit_by, chair, *withdrawn in reader.rows(
             "SELECT m.id, p.code, m.date, r.request, d.outcome, d.reason, d.revisit_by,"
-            " d.chair FROM decisions d JOIN meetings m ON m.id = d.meeting_id"
+            " d.chair, d.withdrawn_at, d.withdrawn_by, d.withdrawn_reason FROM decisions d"
+            " JOIN meetings m ON m.id = d.meeting_id"
             " JOIN panels p ON p.id = m.panel_id JOIN referrals r ON r.id = d.referral_id"
             " WHERE d.case_id = :case_id ORDER BY m.date, d.id", params):
         decisions.append({"panel": pcode, "meeting": day(on), "request": request,
                           "outcome": outcome, "reason": reason, "revisit_by": day(revisit_by),
                           "chair": chair,
                           "declarations": "; ".join(by_meeting.get(mid or 0, [])) or None,
-                          "rights": decision_rights(request, outcome)})
+                          "rights": decision_rights(request, outcome),
+                          **withdrawn_view(*withdrawn)})
     return {"referrals": referrals, "decisions": decisions, "declarations": declarations}
 
 

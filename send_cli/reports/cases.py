@@ -14,6 +14,8 @@ from send_cli.store.reader import as_reader, day, moment
 
 CASE_KEYS = ("ref", "name", "dob", "officer", "status", "received", "requested_by", "setting")
 CONTACT_KEYS = ("id", "case_ref", "at", "channel", "direction", "party", "summary", "officer")
+# a record withdrawn as made in error: when, by whom and why ('case show')
+WITHDRAWN_KEYS = ("withdrawn_at", "withdrawn_by", "withdrawn_reason")
 FOLLOWUP_KEYS = ("id", "case_ref", "kind", "due", "officer", "status", "done_at", "for")
 AUDIT_KEYS = ("at", "officer", "action", "case_ref", "entity", "entity_id", "before", "after")
 
@@ -23,6 +25,12 @@ def local(dt: Any) -> Any:
     if dt is None:
         return None
     return dt.astimezone(LONDON) if dt.tzinfo else dt.replace(tzinfo=LONDON)
+
+
+def withdrawn_view(at: Any, by: str | None, reason: str | None) -> dict[str, Any]:
+    """The withdrawn_* keys of a contact, advice request or decision withdrawn
+    as made in error (all None when it stands), the moment in London time."""
+    return dict(zip(WITHDRAWN_KEYS, (local(moment(at)), by, reason), strict=True))
 
 
 def case_rows(session: Any, *, officer: str | None = None,
@@ -74,21 +82,29 @@ class _LocalIso:
         return f"{hour[0]}:{value[14:16]}{hour[1]}"
 
 
-def contact_rows(session: Any, *, case_id: int | None = None,
-                 iso_times: bool = False) -> Iterator[dict[str, Any]]:
+def contact_rows(session: Any, *, case_id: int | None = None, iso_times: bool = False,
+                 withdrawn: bool = False) -> Iterator[dict[str, Any]]:
     """Contacts, with `at` in London time; ISO_TIMES gives it as ISO text
-    (what CSV and JSON write), quicker for an export of millions."""
+    (what CSV and JSON write), quicker for an export of millions. Those
+    withdrawn as made in error are left out; WITHDRAWN ('case show') keeps
+    them, with when (London time), by whom and why."""
     to_local: Any = _LocalIso() if iso_times else (lambda stored: local(moment(stored)))
+    keys = (*CONTACT_KEYS, *WITHDRAWN_KEYS) if withdrawn else CONTACT_KEYS
     sql = ("SELECT t.id, c.ref, t.at, t.channel, t.direction, t.party, t.summary, o.code"
-           " FROM contacts t JOIN cases c ON c.id = t.case_id"
-           " JOIN officers o ON o.id = t.officer_id")
+           + (", t.withdrawn_at, t.withdrawn_by, t.withdrawn_reason" if withdrawn else "")
+           + " FROM contacts t JOIN cases c ON c.id = t.case_id"
+           " JOIN officers o ON o.id = t.officer_id"
+           + ("" if withdrawn else " WHERE t.withdrawn_at IS NULL"))
     if case_id is not None:
-        sql += " WHERE t.case_id = :case_id ORDER BY t.at, t.id"
+        sql += (" AND" if not withdrawn else " WHERE") + " t.case_id = :case_id"
+        sql += " ORDER BY t.at, t.id"
     else:
         sql += " ORDER BY t.id"
     for row in as_reader(session).rows(sql, {"case_id": case_id}):
-        d = dict(zip(CONTACT_KEYS, row, strict=True))
+        d = dict(zip(keys, row, strict=True))
         d["at"] = to_local(d["at"])
+        if withdrawn:
+            d["withdrawn_at"] = local(moment(d["withdrawn_at"]))
         yield d
 
 

@@ -123,6 +123,7 @@ def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool) -> st
       SELECT a.case_id, count(*) AS n, max(a.received) AS got,
         {outstanding}
       FROM advice_requests a WHERE a.case_id IN (SELECT id FROM oc)
+        AND a.withdrawn_at IS NULL
       GROUP BY a.case_id
     ), b AS (
       SELECT oc.ref, oc.code, oc.rec, {dn('ms.dec')} AS dec, {dn('ms.iss')} AS iss,
@@ -273,11 +274,13 @@ def summary(session: Session, rows: Sequence[Mapping[str, Any]], *, today: date,
     backlog = dict(session.execute(
         select(AdviceRequest.source, func.count())
         .join(Case, Case.id == AdviceRequest.case_id)
-        .where(AdviceRequest.received.is_(None), Case.status.in_(OPEN_STATUSES))
+        .where(AdviceRequest.received.is_(None), AdviceRequest.withdrawn_at.is_(None),
+               Case.status.in_(OPEN_STATUSES))
         .group_by(AdviceRequest.source)).all())
     received = dict(session.execute(
         select(AdviceRequest.source, func.count())
-        .where(AdviceRequest.received >= since, AdviceRequest.received < today)
+        .where(AdviceRequest.received >= since, AdviceRequest.received < today,
+               AdviceRequest.withdrawn_at.is_(None))
         .group_by(AdviceRequest.source)).all())
     sources = []
     for source in ADVICE_SOURCES:
@@ -341,7 +344,8 @@ def backtest(session: Session, *, start: date, end: date,
     for case_id, source, asked, got in session.execute(
             select(AdviceRequest.case_id, AdviceRequest.source, AdviceRequest.requested,
                    AdviceRequest.received)
-            .where(AdviceRequest.case_id.in_(ids), AdviceRequest.requested < last)):
+            .where(AdviceRequest.case_id.in_(ids), AdviceRequest.requested < last,
+                   AdviceRequest.withdrawn_at.is_(None))):
         advice[case_id].append((source, asked, got))
 
     pairs = []

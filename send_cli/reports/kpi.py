@@ -167,7 +167,8 @@ def _advice(reader: Reader, end: date) -> tuple[dict[str, int], dict[str, int]]:
         "SELECT a.source, count(a.id),"
         " coalesce(sum(CASE WHEN a.requested < :overdue_before THEN 1 ELSE 0 END), 0)"
         " FROM advice_requests a JOIN cases c ON c.id = a.case_id"
-        " WHERE a.requested <= :end AND (a.received IS NULL OR a.received > :end)"
+        " WHERE a.requested <= :end AND a.withdrawn_at IS NULL"
+        " AND (a.received IS NULL OR a.received > :end)"
         f" AND NOT {ASSESSMENT_ENDED} GROUP BY a.source",
         {"end": end, "overdue_before": overdue_before})
     outstanding = dict.fromkeys(ADVICE_SOURCES, 0)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -41,9 +41,12 @@ class Decision(SQLModel, table=True):
     """What a panel decided on one agenda item, and why."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_case", "case_id"),)
+    # one standing decision per agenda item; a withdrawn one stays beside it
+    __table_args__ = (Index("ix_decisions_case", "case_id"),
+                      Index("ix_decisions_referral_standing", "referral_id", unique=True,
+                            sqlite_where=text("withdrawn_at IS NULL")))
     id: int | None = Field(default=None, primary_key=True)
-    referral_id: int = Field(foreign_key="referrals.id", unique=True)
+    referral_id: int = Field(foreign_key="referrals.id")
     case_id: int = Field(foreign_key="cases.id")
     meeting_id: int = Field(foreign_key="meetings.id")
     outcome: str = Field(max_length=16)
@@ -51,3 +54,7 @@ class Decision(SQLModel, table=True):
     revisit_by: dt.date | None = None
     chair: str | None = None
     decided_at: dt.datetime
+    # recorded in error: withdrawn (kept, shown marked in 'case show')
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_by: str | None = Field(default=None, max_length=64)
+    withdrawn_reason: str | None = None

@@ -59,3 +59,7 @@ class AdviceRequest(SQLModel, table=True):
     requested: dt.date
     received: dt.date | None = None
     created_at: dt.datetime
+    # recorded in error: withdrawn (kept, shown marked in 'case show')
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_by: str | None = Field(default=None, max_length=64)
+    withdrawn_reason: str | None = None

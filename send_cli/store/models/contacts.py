@@ -20,3 +20,7 @@ class Contact(SQLModel, table=True):
     summary: str
     officer_id: int = Field(foreign_key="officers.id")
     created_at: dt.datetime
+    # recorded in error: withdrawn (kept, shown marked in 'case show')
+    withdrawn_at: dt.datetime | None = None
+    withdrawn_by: str | None = Field(default=None, max_length=64)
+    withdrawn_reason: str | None = None

@@ -242,8 +242,8 @@ def test_html_needs_a_file_and_no_other_format_is_taken(team, tmp_path):
         "error: --format html writes a file; add -o FILE.html")
     out = tmp_path / "out"
     out.mkdir()
-    assert team.fails(2, "report", "kpi", "--format", "xml", "-o", str(out / "k.xml")) == (
-        "error: --format 'xml' is not known; use table, csv, json or html")
+    assert team.fails(2, "report", "kpi", "--format", "yaml", "-o", str(out / "k.yaml")) == (
+        "error: --format 'yaml' is not known; use table, csv, json or html")
     assert list(out.iterdir()) == []
 
 

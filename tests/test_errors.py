@@ -17,8 +17,11 @@ def test_usage_errors_are_one_line_exit_2(cli):
     assert cli.fails(2, "--now", "tomorrow", "case", "list") == (
         "error: --now 'tomorrow' is not a date-time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM")
     assert cli.fails(2, "--as", "bad code!", "case", "list").startswith("error: --as 'bad code!'")
+    assert cli.fails(2, "case", "list", "--format", "yaml") == \
+        "error: --format 'yaml' is not known; use table, csv, json or xlsx"
+    # the SEN2 return's own format, named as not offered here
     assert cli.fails(2, "case", "list", "--format", "xml") == \
-        "error: --format 'xml' is not known; use table, csv, json or xlsx"
+        "error: --format 'xml' is not offered here; use table, csv, json or xlsx"
 
 
 def test_a_bug_shows_one_line_and_a_hint(cli, monkeypatch):

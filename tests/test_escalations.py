@@ -205,8 +205,8 @@ def test_escalations_refusals(office):
     assert office.fails(1, "escalations", "--officer", "NOPE") == "error: no officer 'NOPE'"
     assert office.fails(2, "escalations", "--team", "finance").startswith(
         "error: --team 'finance' is not known; use one of: assessment,")
-    assert office.fails(2, "escalations", "--format", "xml") == \
-        "error: --format 'xml' is not known; use table, csv, json or xlsx"
+    assert office.fails(2, "escalations", "--format", "yaml") == \
+        "error: --format 'yaml' is not known; use table, csv, json or xlsx"
 
 
 def test_the_step_above_is_never_the_named_officer(team):

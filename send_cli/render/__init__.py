@@ -328,7 +328,16 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
 
 
 def message(text: str) -> None:
-    """A line for people, on stderr."""
+    """A line for people, on stderr; on a terminal, wrapped at its width
+    between words (piped, it stays one line for grep and logs)."""
+    if sys.stderr.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns
+        if len(text) > width and "\n" not in text:
+            text = "\n".join(textwrap.wrap(text, width, break_on_hyphens=False,
+                                            break_long_words=False))
     print(text, file=sys.stderr)
 
 

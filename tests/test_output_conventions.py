@@ -116,3 +116,30 @@ def test_progress_bar_only_on_a_terminal(busy, store_path, tmp_path):
                           stdin=subprocess.DEVNULL, timeout=120)
     assert (proc.returncode, proc.stdout, proc.stderr) == \
         (0, "", "imported 3000 cases from in2.csv\n")
+
+
+def test_a_long_message_wraps_between_words_on_a_terminal_only(monkeypatch):
+    import io
+    import os
+    import shutil
+    import sys
+
+    from send_cli import render
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    text = "13 of 23 open requests forecast to miss 20 weeks (waiting for: " \
+           "3 assessment decision, 5 educational-psychology advice, 1 final plan)"
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((40, 24)))
+    shown = Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    render.message(text)
+    lines = shown.getvalue().splitlines()
+    assert len(lines) > 1 and all(len(line) <= 40 for line in lines)
+    assert " ".join(lines) == text  # between words: nothing cut, nothing lost
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    render.message(text)
+    assert piped.getvalue() == text + "\n"

@@ -59,7 +59,8 @@ def deadlines(
         if officer:
             officer_named(reader, officer)
         summary = deadline_summary(reader, **chosen) if fmt == "table" else None
-        rows = deadline_rows(reader, **chosen)
+        # a table shows the first --limit rows and counts the rest in SQL
+        rows = deadline_rows(reader, **chosen, limit=limit if summary else None)
         columns = [Col(k, "left", justify="right") if k == "days_left" else Col(k)
                    for k in DEADLINE_COLUMNS]
         title = "Statutory deadlines missed" if breached else (

@@ -1,8 +1,9 @@
 """The counts behind the KPIs (kpi_days, officer_caseloads) and the breach
 forecast's stage durations (stage_days), worked out again from the rows they
 count: `db check` compares them with what the triggers of migrations 0005,
-0007, 0009 and 0010 have kept (0009: the open statutory clocks per due day,
-'open:<milestone>'), and `db recount` puts them right.
+0007, 0009, 0010 and 0012 have kept (0009: the open statutory clocks per due
+day, 'open:<milestone>'; 0012: those of them the ended cases hold,
+'ended:<milestone>'), and `db recount` puts them right.
 Plain SQL on both backends; nothing here imports the models."""
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from typing import Any
 
 MET = ("final-plan", "assessment-decision", "review-decision", "amended-plan")
 _MET_SQL = ", ".join(f"'{m}'" for m in MET)
+# An open clock d the deadlines report leaves out: its case c ended (closed;
+# ceased or refused, but for the family's appeal window).
+ENDED_CLOCK = ("(c.status = 'closed' OR (c.status IN ('ceased', 'refused')"
+               " AND d.milestone <> 'appeal'))")
 
 
 def london_day(column: str, dialect: str) -> str:
@@ -49,7 +54,12 @@ def _day_counts(dialect: str) -> str:
     FROM deadlines WHERE milestone = 'annual-review' GROUP BY due
     UNION ALL
     SELECT 'open:' || milestone, due, count(*), 0, 0
-    FROM deadlines WHERE met_on IS NULL GROUP BY milestone, due"""
+    FROM deadlines WHERE met_on IS NULL GROUP BY milestone, due
+    UNION ALL
+    SELECT 'ended:' || d.milestone, d.due, count(*), 0, 0
+    FROM deadlines d JOIN cases c ON c.id = d.case_id
+    WHERE d.met_on IS NULL AND {ENDED_CLOCK}
+    GROUP BY d.milestone, d.due"""
 
 
 CASELOADS = """SELECT officer_id, count(*) FROM cases WHERE status <> 'closed'

@@ -15,8 +15,8 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadlines_open", "due", "milestone", "case_id",
               sqlite_where=text("met_on IS NULL")),
         Index("ix_deadlines_case", "case_id"),
-        # the open clocks of one case (revision 0009)
-        Index("ix_deadlines_open_case", "case_id", "due", "milestone",
+        # the open clocks of one case, with their start (revisions 0009, 0012)
+        Index("ix_deadlines_open_case", "case_id", "due", "milestone", "start",
               sqlite_where=text("met_on IS NULL"), postgresql_where=text("met_on IS NULL")),
         # the clocks met of one case (revision 0009)
         Index("ix_deadlines_met_case", "case_id", "milestone", "met_on",
@@ -51,8 +51,14 @@ class AdviceRequest(SQLModel, table=True):
     """Advice asked of a professional during an assessment (due in 6 weeks)."""
 
     __tablename__ = "advice_requests"
-    __table_args__ = (Index("ix_advice_requests_case", "case_id"),
-                      Index("ix_advice_requests_received", "received"))
+    __table_args__ = (
+        Index("ix_advice_requests_case", "case_id"),
+        Index("ix_advice_requests_received", "received"),
+        # the advice outstanding, every column a count reads (revision 0012)
+        Index("ix_advice_requests_open", "received", "withdrawn_at", "case_id", "requested",
+              "source", sqlite_where=text("received IS NULL AND withdrawn_at IS NULL"),
+              postgresql_where=text("received IS NULL AND withdrawn_at IS NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")
     source: str = Field(max_length=32)

@@ -2,15 +2,23 @@
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
+
+ENDING = ("kind = 'ceased' OR (kind IN ('assessment-decision', 'issue-decision') "
+          "AND outcome = 'refused')")
 
 
 class Milestone(SQLModel, table=True):
     """A statutory step reached on a case (assessment decision, final plan...)."""
 
     __tablename__ = "milestones"
-    __table_args__ = (Index("ix_milestones_case", "case_id", "on"),)
+    __table_args__ = (
+        Index("ix_milestones_case", "case_id", "on"),
+        # what ends the advice owed: a plan ceased, a refusal (revision 0012)
+        Index("ix_milestones_ending", "case_id", "on", "kind", "outcome",
+              sqlite_where=text(ENDING), postgresql_where=text(ENDING)),
+    )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")
     kind: str = Field(max_length=32)

@@ -57,5 +57,8 @@ def report_kpi(
     if start > end:
         raise BadInput(f"--from {start} is after --to {end}; give a period that runs forward")
     with st.reader() as reader:
-        figures = kpi(reader, start=start, end=end, today=today, stock=fmt != "table")
+        # the table shows no stock month by month, and the --limit busiest officers
+        table = fmt == "table"
+        figures = kpi(reader, start=start, end=end, today=today, stock=not table,
+                      busiest=(limit or None) if table else None)
     emit_kpi(figures, fmt=fmt, output=output, limit=limit)

@@ -670,7 +670,10 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
         con.print()
         loads = figures.get("caseload") or {}
         busiest = sorted(loads.items(), key=lambda item: (-item[1], item[0]))
-        con.print(f"Caseload: {sum(loads.values())} open cases, {len(loads)} officers",
+        # every officer's caseload, or the busiest and the count of all
+        every = figures.get("caseload_all") or {"officers": len(loads),
+                                                "open_cases": sum(loads.values())}
+        con.print(f"Caseload: {every['open_cases']} open cases, {every['officers']} officers",
                   style="bold")
         c = Table(box=box.SIMPLE_HEAD, show_edge=False)
         c.add_column("officer")
@@ -678,9 +681,9 @@ def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None
         for code, n in busiest[:limit or None]:
             c.add_row(code, str(n))
         con.print(c)
-        if limit and len(busiest) > limit:
-            con.print(f"... and {len(busiest) - limit} more officers (--limit 0 shows all; "
-                      "CSV and JSON hold every one)")
+        if limit and every["officers"] > limit:
+            con.print(f"... and {every['officers'] - limit} more officers (--limit 0 shows "
+                      "all; CSV and JSON hold every one)")
         con.print()
         con.print("Plans issued within 20 weeks, by month", style="bold")
         for line in kpi_chart(figures.get("by_month") or []):

@@ -89,16 +89,26 @@ def _met_in(reader: Reader, milestone: str, start: date, end: date) -> tuple[int
     return n, ok
 
 
+def _excepted_plans(reader: Reader, start: date, end: date) -> list[tuple[date, bool]]:
+    """The final plans made under a reg 10(4) exception from START to END:
+    (the day made, within 20 weeks), from the few cases that have one. Read
+    once per reader for the widest period asked (kpi() asks it first)."""
+    held = reader.memo.get("excepted-plans")
+    if held is None or held[0] > start or held[1] < end:
+        rows = [(stored_day(met), bool(ok)) for met, ok in reader.rows(
+            "SELECT d.met_on, CASE WHEN d.met_on <= d.due THEN 1 ELSE 0 END FROM deadlines d"
+            " WHERE d.case_id IN (SELECT DISTINCT case_id FROM exceptions)"
+            " AND d.milestone = 'final-plan' AND d.met_on >= :start AND d.met_on <= :end"
+            f" AND {HAS_EXCEPTION}", {"start": start, "end": end})]
+        held = reader.memo["excepted-plans"] = (start, end, rows)
+    return [(met, ok) for met, ok in held[2] if start <= met <= end]
+
+
 def _plans(reader: Reader, start: date, end: date) -> dict[str, Any]:
     n, within, days = _kept(reader, "met:final-plan", start, end)
     # The plans under an exception, from the few cases that have one.
-    found = reader.first(
-        "SELECT count(d.id), coalesce(sum(CASE WHEN d.met_on IS NOT NULL"
-        " AND d.met_on <= d.due THEN 1 ELSE 0 END), 0) FROM deadlines d"
-        " WHERE d.case_id IN (SELECT DISTINCT case_id FROM exceptions)"
-        " AND d.milestone = 'final-plan' AND d.met_on >= :start AND d.met_on <= :end"
-        f" AND {HAS_EXCEPTION}", {"start": start, "end": end}) or (0, 0)
-    with_exc, within_with_exc = (int(x or 0) for x in found)
+    excepted = _excepted_plans(reader, start, end)
+    with_exc, within_with_exc = len(excepted), sum(ok for _, ok in excepted)
     avg = None
     if n:
         avg = float((Decimal(days) / n / 7).quantize(Decimal("0.1"), ROUND_HALF_UP))
@@ -150,10 +160,12 @@ def _followups(reader: Reader, start: date, end: date, today: date) -> tuple[int
     return n, ok
 
 
-# By :end nothing more is owed on the advice (a): the council refused to
-# assess or to issue a plan on or after it was asked, the plan ceased, or the
-# case (c) was closed.
-ASSESSMENT_ENDED = """((c.status = 'closed' AND (c.closed_on IS NULL OR c.closed_on <= :end))
+# By :end nothing more is owed on the advice (a): the case was closed (the
+# closed cases read from their own index, not case by case), or the council
+# refused to assess or to issue a plan on or after it was asked, or the plan
+# ceased (those milestones read from their own index too, revision 0012).
+ASSESSMENT_ENDED = """(a.case_id IN (SELECT c.id FROM cases c WHERE c.status = 'closed'
+                                        AND (c.closed_on IS NULL OR c.closed_on <= :end))
     OR EXISTS (SELECT 1 FROM milestones m WHERE m.case_id = a.case_id
         AND m."on" >= a.requested AND m."on" <= :end
         AND (m.kind = 'ceased' OR (m.kind IN ('assessment-decision', 'issue-decision')
@@ -163,43 +175,66 @@ ASSESSMENT_ENDED = """((c.status = 'closed' AND (c.closed_on IS NULL OR c.closed
 def _advice(reader: Reader, end: date) -> tuple[dict[str, int], dict[str, int]]:
     weeks = CLOCKS["advice"].length
     overdue_before = end - timedelta(weeks=weeks)  # due (requested + 6 weeks) before END
-    rows = reader.all(
-        "SELECT a.source, count(a.id),"
-        " coalesce(sum(CASE WHEN a.requested < :overdue_before THEN 1 ELSE 0 END), 0)"
-        " FROM advice_requests a JOIN cases c ON c.id = a.case_id"
-        " WHERE a.requested <= :end AND a.withdrawn_at IS NULL"
-        " AND (a.received IS NULL OR a.received > :end)"
-        f" AND NOT {ASSESSMENT_ENDED} GROUP BY a.source",
-        {"end": end, "overdue_before": overdue_before})
     outstanding = dict.fromkeys(ADVICE_SOURCES, 0)
     overdue = dict.fromkeys(ADVICE_SOURCES, 0)
-    for source, n, late in rows:
-        outstanding[source] = int(n)
-        overdue[source] = int(late or 0)
+    # not received at all (read from the index of the advice outstanding, in
+    # the order of its sources), then received after END
+    for received in ("a.received IS NULL", "a.received > :end"):
+        for source, n, late in reader.rows(
+                "SELECT a.source, count(*),"
+                " coalesce(sum(CASE WHEN a.requested < :overdue_before THEN 1 ELSE 0 END), 0)"
+                f" FROM advice_requests a WHERE {received} AND a.withdrawn_at IS NULL"
+                f" AND a.requested <= :end AND NOT {ASSESSMENT_ENDED} GROUP BY a.source",
+                {"end": end, "overdue_before": overdue_before}):
+            outstanding[source] = outstanding.get(source, 0) + int(n)
+            overdue[source] = overdue.get(source, 0) + int(late or 0)
     return outstanding, overdue
+
+
+CASELOAD = (" FROM officers o LEFT OUTER JOIN officer_caseloads k ON k.officer_id = o.id"
+            " WHERE o.active = :yes OR coalesce(k.open_cases, 0) > 0")
 
 
 def _caseload(reader: Reader) -> dict[str, int]:
     """Open cases (any status but closed) per officer who is active or still
     holds some, from the counts the store keeps."""
-    rows = reader.all(
-        "SELECT o.code, coalesce(k.open_cases, 0) FROM officers o"
-        " LEFT OUTER JOIN officer_caseloads k ON k.officer_id = o.id"
-        " WHERE o.active = :yes OR coalesce(k.open_cases, 0) > 0 ORDER BY o.code",
-        {"yes": True})
+    rows = reader.all("SELECT o.code, coalesce(k.open_cases, 0)" + CASELOAD
+                      + " ORDER BY o.code", {"yes": True})
     return {code: int(count) for code, count in rows}
 
 
+def busiest_caseloads(reader: Reader, busiest: int) -> tuple[dict[str, int], dict[str, int]]:
+    """The caseload of the BUSIEST officers with the most open cases (and of
+    any who tie with the last of them), and {'officers', 'open_cases'} of
+    every officer _caseload counts: what the terminal's table shows,
+    without reading every officer of a big council."""
+    found: dict[str, int] = {}
+    totals = {"officers": 0, "open_cases": 0}
+    for code, n, officers, cases in reader.rows(
+            "SELECT code, n, officers, cases FROM (SELECT o.code AS code,"
+            " coalesce(k.open_cases, 0) AS n, count(*) OVER () AS officers,"
+            " sum(coalesce(k.open_cases, 0)) OVER () AS cases,"
+            " rank() OVER (ORDER BY coalesce(k.open_cases, 0) DESC) AS place" + CASELOAD
+            + ") ranked WHERE place <= :busiest", {"yes": True, "busiest": busiest}):
+        found[code] = int(n)
+        totals = {"officers": int(officers), "open_cases": int(cases or 0)}
+    return found, totals
+
+
 def kpi(session: Any, *, start: date, end: date, today: date,
-        stock: bool = True) -> dict[str, Any]:
+        stock: bool = True, busiest: int | None = None) -> dict[str, Any]:
     """The council's figures for the period START..END (both included), as
     one JSON-ready object. STOCK False leaves out of 'months' what stood at
     each month's end (requests by stage, advice), which reads every request
-    of the period: the terminal's table does not show it. SESSION is a
-    Reader or a SQLAlchemy session."""
+    of the period: the terminal's table does not show it; nor does it show
+    more than the BUSIEST officers' caseloads, when given ('caseload' holds
+    those, and 'caseload_all' the count of every officer and open case).
+    SESSION is a Reader or a SQLAlchemy session."""
     session = as_reader(session)
     figures: dict[str, Any] = {"from": start.isoformat(), "to": end.isoformat(),
                                "as_at": today.isoformat()}
+    # the plans under an exception of every month counted below, read once
+    _excepted_plans(session, add_months(date(start.year, start.month, 1), -(ROLLING - 1)), end)
     figures.update(_plans(session, start, end))
     decided, decided_in_time = _met_in(session, "assessment-decision", start, end)
     figures.update({"requests_decided": decided,
@@ -221,7 +256,10 @@ def kpi(session: Any, *, start: date, end: date, today: date,
     outstanding, overdue = _advice(session, end)
     figures["advice_outstanding"] = outstanding
     figures["advice_overdue"] = overdue
-    figures["caseload"] = _caseload(session)
+    if busiest:
+        figures["caseload"], figures["caseload_all"] = busiest_caseloads(session, busiest)
+    else:
+        figures["caseload"] = _caseload(session)
     figures["by_month"] = _by_month(session, start, end)
     figures.update(_references(session))
     figures["months"] = month_rows(session, start=start, end=end, stock=stock)
@@ -301,13 +339,12 @@ def _kept_by_month(reader: Reader, start: date,
 def _exceptions_by_month(reader: Reader, start: date,
                          end: date) -> dict[str, tuple[int, int]]:
     """(plans under a reg 10(4) exception, of which within 20 weeks) per month."""
-    month = _month("d.met_on", reader)
-    return {m: (int(n), int(ok or 0)) for m, n, ok in reader.rows(
-        f"SELECT {month}, count(d.id), coalesce(sum(CASE WHEN d.met_on IS NOT NULL"
-        " AND d.met_on <= d.due THEN 1 ELSE 0 END), 0) FROM deadlines d"
-        " WHERE d.case_id IN (SELECT DISTINCT case_id FROM exceptions)"
-        " AND d.milestone = 'final-plan' AND d.met_on >= :start AND d.met_on <= :end"
-        f" AND {HAS_EXCEPTION} GROUP BY {month}", {"start": start, "end": end})}
+    out: dict[str, tuple[int, int]] = {}
+    for met, ok in _excepted_plans(reader, start, end):
+        month = f"{met.year:04d}-{met.month:02d}"
+        n, within = out.get(month, (0, 0))
+        out[month] = (n + 1, within + int(ok))
+    return out
 
 
 def _open_by_stage(reader: Reader, spans: list[tuple[str, date, date]]) -> dict[

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -11,7 +11,12 @@ class Case(SQLModel, table=True):
     everything that follows from it."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_officer_status", "officer_id", "status"),)
+    __table_args__ = (
+        Index("ix_cases_officer_status", "officer_id", "status"),
+        # the closed cases with the day each closed (revision 0012)
+        Index("ix_cases_closed", "status", "closed_on", sqlite_where=text("status = 'closed'"),
+              postgresql_where=text("status = 'closed'")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=64, unique=True)
     name: str

@@ -55,8 +55,8 @@ class AdviceRequest(SQLModel, table=True):
         Index("ix_advice_requests_case", "case_id"),
         Index("ix_advice_requests_received", "received"),
         # the advice outstanding, every column a count reads (revision 0012)
-        Index("ix_advice_requests_open", "received", "withdrawn_at", "case_id", "requested",
-              "source", sqlite_where=text("received IS NULL AND withdrawn_at IS NULL"),
+        Index("ix_advice_requests_open", "received", "withdrawn_at", "source", "requested",
+              "case_id", sqlite_where=text("received IS NULL AND withdrawn_at IS NULL"),
               postgresql_where=text("received IS NULL AND withdrawn_at IS NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -96,7 +96,7 @@ def test_upgrade_from_the_revision_before_counts_the_ended_clocks(team: Any) -> 
     triggers, the indexes of before) upgraded to 0012 counts them, and the
     triggers count what comes after."""
     from alembic import command
-    from sqlalchemy import inspect
+    from sqlalchemy import inspect, text
 
     from send_cli.settings import resolve
     from send_cli.store.engine import HEAD, REVISIONS, alembic_config, open_store, run_migrations
@@ -108,8 +108,8 @@ def test_upgrade_from_the_revision_before_counts_the_ended_clocks(team: Any) -> 
         with store.engine.begin() as conn:
             command.downgrade(alembic_config(conn), REVISIONS[REVISIONS.index("0012") - 1])
         with store.engine.connect() as conn:
-            assert conn.exec_driver_sql(
-                "SELECT count(*) FROM kpi_days WHERE metric LIKE 'ended:%'").scalar() == 0
+            assert conn.execute(text(
+                "SELECT count(*) FROM kpi_days WHERE metric LIKE 'ended:%'")).scalar() == 0
             names = {i["name"] for i in inspect(conn).get_indexes("advice_requests")}
             assert "ix_advice_requests_open" not in names
             conn.rollback()
@@ -117,8 +117,8 @@ def test_upgrade_from_the_revision_before_counts_the_ended_clocks(team: Any) -> 
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
                 == HEAD
-            assert conn.exec_driver_sql(
-                "SELECT sum(n) FROM kpi_days WHERE metric LIKE 'ended:%'").scalar() > 0
+            assert conn.execute(text(
+                "SELECT sum(n) FROM kpi_days WHERE metric LIKE 'ended:%'")).scalar() > 0
             conn.rollback()
     finally:
         store.dispose()

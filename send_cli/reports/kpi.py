@@ -204,21 +204,21 @@ def _caseload(reader: Reader) -> dict[str, int]:
 
 
 def busiest_caseloads(reader: Reader, busiest: int) -> tuple[dict[str, int], dict[str, int]]:
-    """The caseload of the BUSIEST officers with the most open cases (and of
-    any who tie with the last of them), and {'officers', 'open_cases'} of
-    every officer _caseload counts: what the terminal's table shows,
-    without reading every officer of a big council."""
-    found: dict[str, int] = {}
-    totals = {"officers": 0, "open_cases": 0}
-    for code, n, officers, cases in reader.rows(
-            "SELECT code, n, officers, cases FROM (SELECT o.code AS code,"
-            " coalesce(k.open_cases, 0) AS n, count(*) OVER () AS officers,"
-            " sum(coalesce(k.open_cases, 0)) OVER () AS cases,"
-            " rank() OVER (ORDER BY coalesce(k.open_cases, 0) DESC) AS place" + CASELOAD
-            + ") ranked WHERE place <= :busiest", {"yes": True, "busiest": busiest}):
-        found[code] = int(n)
-        totals = {"officers": int(officers), "open_cases": int(cases or 0)}
-    return found, totals
+    """The caseload of the BUSIEST officers with the most open cases (ties by
+    code), and {'officers', 'open_cases'} of every officer _caseload counts:
+    what the terminal's table shows, without ordering or keeping every
+    officer of a big council."""
+    import heapq
+
+    officers = cases = 0
+    loads = []
+    for code, n in reader.rows("SELECT o.code, coalesce(k.open_cases, 0)" + CASELOAD,
+                               {"yes": True}):
+        officers += 1
+        cases += int(n)
+        loads.append((-int(n), code))
+    top = heapq.nsmallest(busiest, loads)
+    return {code: -n for n, code in top}, {"officers": officers, "open_cases": cases}
 
 
 def kpi(session: Any, *, start: date, end: date, today: date,

@@ -23,11 +23,6 @@ if TYPE_CHECKING:
 # Set to 0 to send every read through SQLAlchemy (the parity tests compare).
 LEAN_ENV = "SEND_CLI_LEAN"
 BUSY_TIMEOUT_S = 10.0
-# The pages a read may keep (KiB; SQLite's default is 2 MiB): a count that
-# looks up tens of thousands of rows on a big store (the advice outstanding,
-# the clocks under an exception) reads the same index pages again and
-# again. Taken only as pages are read: a small store uses what it reads.
-CACHE_KIB = 16384
 CALENDAR_SQL = "SELECT day, kind, name FROM calendar_days"
 YEARS_SQL = "SELECT value FROM settings WHERE key = 'bank_holiday_years'"
 
@@ -169,7 +164,6 @@ def open_lean(db: str, head: str) -> SqliteReader | None:
         return None
     try:
         con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        con.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         con.execute("BEGIN")
         found = con.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:

@@ -1,8 +1,7 @@
 """Writing the nightly bundle into one folder for cron: overdue.csv,
 escalations.csv, deadlines.csv, forecast.csv, kpi.json, kpi.html (the
 dashboard, drawn from kpi.json's figures and the forecast by month) and
-summary.txt (their contents come
-from reports.nightly).
+summary.txt (their contents come from reports.nightly).
 
 Each file is written to a temporary file in the same folder, flushed to disk,
 and only then renamed over the old one (os.replace is atomic), so a reader

@@ -55,7 +55,7 @@ def test_the_chart_counts_each_month_by_hand(history, tmp_path):
     # in words, for those who do not see the chart, and plainly a forecast
     summary = ("On 3 August 2026, 2 of 3 open requests before the final plan are forecast "
                "to miss the 20-week day. The most in one month: 1, due in October 2026. "
-               "Most of those forecast late wait for educational-psychology advice (2 of 2).")
+               "Most of those forecast late wait for the educational-psychology advice (2 of 2).")
     assert f'<p class="summary">{summary}</p>' in page
     [image] = [s for s in cells(page).svgs if s["title"] == TITLE]
     assert image["role"] == "img" and image["desc"].startswith(summary)
@@ -79,7 +79,7 @@ def test_requests_long_past_their_20_weeks_are_counted_together(history, tmp_pat
     assert (keys["forecast.forecast_late"], keys["forecast.open_requests"]) == ("3", "4")
     assert ">earlier</text>" in forecast_svg(page)
     assert ("1 of them was due before August 2026 and is late already. Most of those "
-            "forecast late wait for educational-psychology advice (2 of 3).") in page
+            "forecast late wait for the educational-psychology advice (2 of 3).") in page
 
 
 def test_only_the_html_works_out_the_forecast(history, tmp_path, monkeypatch):

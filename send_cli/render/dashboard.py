@@ -425,7 +425,7 @@ def _forecast_section(outlook: Mapping[str, Any] | None) -> str:
     waits = [w for w in outlook["by_waiting_for"] if w["late"]]
     if waits:
         most = max(waits, key=lambda w: w["late"])
-        summary += (f" Most of those forecast late wait for {most['waiting_for']} "
+        summary += (f" Most of those forecast late wait for the {most['waiting_for']} "
                     f"({most['late']} of {late}).")
     columns = ([("earlier", "", earlier["late"], earlier["on_time"])] if earlier else [])
     for i, row in enumerate(months):

@@ -54,7 +54,7 @@ def test_the_chart_counts_each_month_by_hand(history, tmp_path):
     assert ">today</text>" in svg
     # in words, for those who do not see the chart, and plainly a forecast
     summary = ("On 3 August 2026, 2 of 3 open requests before the final plan are forecast "
-               "to miss the 20-week day. The most in one month: 1, due in October 2026. "
+               "to miss the 20-week day. The most in a month to come: 1, due in August 2026. "
                "Most of those forecast late wait for the educational-psychology advice (2 of 2).")
     assert f'<p class="summary">{summary}</p>' in page
     [image] = [s for s in cells(page).svgs if s["title"] == TITLE]
@@ -75,7 +75,10 @@ def test_requests_long_past_their_20_weeks_are_counted_together(history, tmp_pat
     assert [keys[f"forecast.earlier.{k}"] for k in ("late", "on_time", "requests")] == \
         ["1", "0", "1"]
     assert "<td>before February 2026</td>" in page
-    assert "forecast.months.2026-01.late" not in keys
+    # then every month from February, those with none among them
+    assert sorted({k.split(".")[2] for k in keys if k.startswith("forecast.months.")}) == \
+        [f"2026-{m:02d}" for m in range(2, 13)]
+    assert keys["forecast.months.2026-02.requests"] == "0"
     assert (keys["forecast.forecast_late"], keys["forecast.open_requests"]) == ("3", "4")
     assert ">earlier</text>" in forecast_svg(page)
     assert ("1 of them was due before August 2026 and is late already. Most of those "

@@ -411,11 +411,13 @@ def _forecast_section(outlook: Mapping[str, Any] | None) -> str:
                 "</section>")
     summary = (f"On {day}, {late} of {_plural(total, 'open request')} before the final plan "
                f"{'is' if late == 1 else 'are'} forecast to miss the 20-week day.")
-    worst = max(months, key=lambda row: (row["late"], row["month"]))
-    if worst["late"]:
-        summary += (f" The most in one month: {worst['late']}, due in "
-                    f"{_month_long(worst['month'])}.")
     this_month = outlook["forecast_day"][:7]
+    ahead = [row for row in months if row["month"] >= this_month]
+    most = max((row["late"] for row in ahead), default=0)
+    if most:  # the soonest month of the most
+        worst = next(row for row in ahead if row["late"] == most)
+        summary += (f" The most in a month to come: {most}, due in "
+                    f"{_month_long(worst['month'])}.")
     passed = sum(row["late"] for row in months if row["month"] < this_month) + \
         (earlier["late"] if earlier else 0)
     if passed:

@@ -328,8 +328,8 @@ def breaches_by_month(counts: Iterable[tuple[date, bool, str, int]], *, today: d
                       meds: model.Medians) -> dict[str, Any]:
     """The forecast by the month of each request's 20-week day, from COUNTS
     (20-week day, forecast late, what it waits for, how many): 'months' from
-    the first with a 20-week day (no more than MONTHS_BACK before the
-    forecast day's) to the last, the forecast day's month among them, each
+    the first with a 20-week day (MONTHS_BACK before the forecast day's when
+    there are older ones) to the last, the forecast day's month among them, each
     with 'requests', 'late' and 'on_time'; 'earlier': those due in the
     months before (all late, their 20 weeks passed), or None; the
     waiting_summary(); and 'medians', the team's medians the forecast
@@ -348,7 +348,8 @@ def breaches_by_month(counts: Iterable[tuple[date, bool, str, int]], *, today: d
     months = []
     if per_month or earlier[0]:  # the forecast day's month always among them
         now = f"{today:%Y-%m}"
-        month, last = min([*per_month, now]), max([*per_month, now])
+        month = f"{first_shown:%Y-%m}" if earlier[0] else min([*per_month, now])
+        last = max([*per_month, now])
         while month <= last:
             requests, late = per_month.get(month, (0, 0))
             months.append({"month": month, "requests": requests, "late": late,

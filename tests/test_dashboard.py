@@ -229,7 +229,7 @@ def test_every_figure_of_the_json_is_in_the_html(year, tmp_path):
     assert_self_contained(page)
     # charts are images with a title and a description; reference lines named
     svgs = cells(page).svgs
-    assert len(svgs) == 8
+    assert len(svgs) == 9  # the forecast's chart among them
     for svg in svgs:
         assert svg["role"] == "img" and svg["title"] and len(svg["desc"]) > 20, svg
     assert "England 2024: 46.4%" in page and "target: 75.0%" in page

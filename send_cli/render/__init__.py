@@ -612,14 +612,15 @@ def kpi_chart(months: Sequence[Mapping[str, Any]], width: int = 30) -> list[Any]
 
 
 def emit_kpi(figures: Mapping[str, Any], *, fmt: str, output: Path | None = None,
-             limit: int | None = DEFAULT_LIMIT) -> None:
-    """'report kpi': one JSON object; key,value CSV; the HTML dashboard; or
-    tables and a chart (the caseload table: the LIMIT busiest officers and a
-    count of the rest)."""
+             limit: int | None = DEFAULT_LIMIT,
+             forecast: Mapping[str, Any] | None = None) -> None:
+    """'report kpi': one JSON object; key,value CSV; the HTML dashboard (with
+    the breach FORECAST by month); or tables and a chart (the caseload table:
+    the LIMIT busiest officers and a count of the rest)."""
     if fmt == "html":
         from send_cli.render.dashboard import kpi_html
 
-        page = kpi_html(_plain_tree(figures))
+        page = kpi_html(_plain_tree(figures), forecast)
         with destination(output) as fh:
             fh.write(page)
         return

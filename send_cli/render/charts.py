@@ -1,7 +1,8 @@
 """Charts drawn as inline SVG for the KPI dashboard: lines of percentages by
-month, stacked bars of counts by month, horizontal bars. Each is an image
-with a title and a description for screen readers, and none carries meaning
-by colour alone (dashes, markers, patterns, and the numbers written on it)."""
+month, stacked bars of counts by month (the forecast breaches among them),
+horizontal bars. Each is an image with a title and a description for screen
+readers, and none carries meaning by colour alone (dashes, markers,
+patterns, and the numbers written on it)."""
 
 from __future__ import annotations
 
@@ -271,5 +272,62 @@ def bars_svg(chart_id: str, title: str, desc: str,
         out.append(f'<text x="{xs(value) + 6:.1f}" y="{y + 15}" font-size="13">'
                    f'{escape(words)}</text>')
     out.append(f'<line x1="{left}" y1="{TOP}" x2="{left}" y2="{base}" stroke="{INK}"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def breaches_svg(chart_id: str, title: str, desc: str,
+                 columns: Sequence[tuple[str, str, int, int]], today_at: float | None,
+                 y_label: str, x_label: str) -> str:
+    """Requests forecast late and on time by month as stacked bars: the late
+    at the foot (hatched), the on time above (plain), 'late of all' written
+    above each bar. COLUMNS: (month, year or '', late, on time); TODAY_AT:
+    where the forecast day falls (a column's index plus the part of its
+    month gone), drawn as a dashed line named 'today'."""
+    totals = [late + on_time for _, _, late, on_time in columns]
+    top, ticks = _nice_top(max(totals, default=0))
+    xs = _columns(len(columns))
+    axis, ys = _y_axis(H, top, ticks, y_label, lambda t: f"{t:.0f}")
+    step = (W - LEFT - RIGHT) / max(len(columns), 1)
+    width = min(44.0, step * 0.62)
+    base = H - BOTTOM
+    out = [_svg_open(chart_id, title, desc), _patterns(chart_id), axis,
+           f'<line x1="{LEFT}" y1="{base}" x2="{W - RIGHT}" y2="{base}" stroke="{INK}"/>']
+    for i, (name, year, late, on_time) in enumerate(columns):
+        x = xs(i)
+        out.append(f'<text x="{x:.1f}" y="{base + 17}" font-size="13" '
+                   f'text-anchor="middle">{escape(name)}</text>')
+        if year:
+            out.append(f'<text x="{x:.1f}" y="{base + 32}" font-size="12" fill="#444" '
+                       f'text-anchor="middle">{escape(year)}</text>')
+        bottom = 0
+        for n, style in ((late, "hatch"), (on_time, "solid")):
+            if n:
+                y0, y1 = ys(bottom), ys(bottom + n)
+                out.append(f'<rect x="{x - width / 2:.1f}" y="{y1:.1f}" width="{width:.1f}" '
+                           f'height="{y0 - y1:.1f}" fill="{_fill(chart_id, style)}" '
+                           f'stroke="{INK}" stroke-width="1"/>')
+            bottom += n
+        words = f"{late} of {late + on_time}" if late + on_time else "none"
+        out.append(f'<text x="{x:.1f}" y="{ys(bottom) - 6:.1f}" font-size="12" '
+                   f'text-anchor="middle">{words}</text>')
+    if today_at is not None:
+        x = LEFT + step * today_at
+        out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{base}" stroke="{INK}" '
+                   'stroke-width="1.6" stroke-dasharray="6 4"/>'
+                   f'<text x="{x + 4:.1f}" y="{TOP + 10}" font-size="12">today</text>')
+    out.append(f'<text x="{(LEFT + W - RIGHT) / 2:.1f}" y="{H - 6}" font-size="13" '
+               f'text-anchor="middle">{escape(x_label)}</text>')
+    legend_y = TOP + 6
+    for label, style in (("forecast on time", "solid"), ("forecast late", "hatch")):
+        out.append(f'<rect x="{W - RIGHT + 8}" y="{legend_y}" width="16" height="16" '
+                   f'fill="{_fill(chart_id, style)}" stroke="{INK}"/>'
+                   f'<text x="{W - RIGHT + 30}" y="{legend_y + 13}" font-size="13">'
+                   f'{escape(label)}</text>')
+        legend_y += 24
+    out.append(f'<text x="{W - RIGHT + 8}" y="{legend_y + 13}" font-size="13">'
+               'above each bar:</text>'
+               f'<text x="{W - RIGHT + 8}" y="{legend_y + 30}" font-size="13">'
+               'late of all due</text>')
     out.append("</svg>")
     return "".join(out)

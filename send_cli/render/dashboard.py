@@ -20,6 +20,7 @@ from send_cli.render.charts import (
     GREEN,
     VERMILLION,
     bars_svg,
+    breaches_svg,
     month_label,
     share_svg,
     stacked_svg,
@@ -384,6 +385,96 @@ def _advice_section(figures: Mapping[str, Any]) -> str:
             "</table></section>")
 
 
+FORECAST_TITLE = "Forecast: open requests to miss their 20 weeks, by the month they are due"
+
+
+def _forecast_section(outlook: Mapping[str, Any] | None) -> str:
+    """The breach forecast by the month of each request's 20-week day (the
+    object of reports.forecast.by_month), or nothing when none was made."""
+    if outlook is None:
+        return ""
+    day = _when(outlook["forecast_day"])
+    total, late = outlook["open_requests"], outlook["forecast_late"]
+    months, earlier = outlook["months"], outlook["earlier"]
+    how = (f"This is a forecast, not a count: each stage a request has still to go "
+           f"through is given the team's own median time for it over the 12 months before "
+           f"{day}, or its statutory length where the team has no history of it. It does "
+           "not allow for a backlog growing or shrinking. Each request's forecast: "
+           "send-cli forecast; how often it has been right: send-cli forecast --backtest.")
+    used = f"The lengths used: {outlook['medians']}."
+    if not total:
+        summary = (f"On {day} no request was open before its final plan: nothing is "
+                   "forecast.")
+        return (f'<section id="forecast"><h2>{escape(FORECAST_TITLE)}</h2>'
+                f'<p class="summary">{escape(summary)}</p>'
+                f'<p class="note">{escape(how)}</p><p class="note">{escape(used)}</p>'
+                "</section>")
+    summary = (f"On {day}, {late} of {_plural(total, 'open request')} before the final plan "
+               f"{'is' if late == 1 else 'are'} forecast to miss the 20-week day.")
+    this_month = outlook["forecast_day"][:7]
+    ahead = [row for row in months if row["month"] >= this_month]
+    most = max((row["late"] for row in ahead), default=0)
+    if most:  # the soonest month of the most
+        worst = next(row for row in ahead if row["late"] == most)
+        summary += (f" The most in a month to come: {most}, due in "
+                    f"{_month_long(worst['month'])}.")
+    passed = sum(row["late"] for row in months if row["month"] < this_month) + \
+        (earlier["late"] if earlier else 0)
+    if passed:
+        summary += (f" {passed} of them {'was' if passed == 1 else 'were'} due before "
+                    f"{_month_long(this_month)} and {'is' if passed == 1 else 'are'} "
+                    "late already.")
+    waits = [w for w in outlook["by_waiting_for"] if w["late"]]
+    if waits:
+        most = max(waits, key=lambda w: w["late"])
+        summary += (f" Most of those forecast late wait for the {most['waiting_for']} "
+                    f"({most['late']} of {late}).")
+    columns = ([("earlier", "", earlier["late"], earlier["on_time"])] if earlier else [])
+    for i, row in enumerate(months):
+        year = row["month"][:4] if i == 0 or row["month"].endswith("-01") else ""
+        columns.append((month_label(row["month"], short=True), year, row["late"],
+                        row["on_time"]))
+    today = date.fromisoformat(outlook["forecast_day"])
+    at = next(i for i, row in enumerate(months) if row["month"] == this_month)
+    today_at = (1 if earlier else 0) + at + (today.day - 1) / _last_day(today)
+    svg = breaches_svg("forecast", FORECAST_TITLE,
+                       summary + " The table below gives each month's numbers.", columns,
+                       today_at, "open requests due that month", "month of the 20-week day")
+    body = []
+    if earlier:
+        body.append(f"<tr><td>before {escape(_month_long(earlier['before']))}</td>"
+                    + "".join(_cell(f"forecast.earlier.{k}", str(earlier[k]))
+                              for k in ("late", "on_time", "requests")) + "</tr>")
+    for row in months:
+        m = row["month"]
+        body.append(f"<tr><td>{escape(_month_long(m))}</td>"
+                    + "".join(_cell(f"forecast.months.{m}.{k}", str(row[k]))
+                              for k in ("late", "on_time", "requests")) + "</tr>")
+    body.append("<tr><td>all</td>" + _cell("forecast.forecast_late", str(late))
+                + f"<td>{total - late}</td>" + _cell("forecast.open_requests", str(total))
+                + "</tr>")
+    waiting = "".join(  # keys without spaces: 'forecast.by_waiting_for.final-plan.late'
+        f"<tr><td>{escape(w['waiting_for'])}</td>"
+        + "".join(_cell(f"forecast.by_waiting_for.{w['waiting_for'].replace(' ', '-')}.{k}",
+                        str(w[k])) for k in ("late", "requests"))
+        + "</tr>" for w in outlook["by_waiting_for"])
+    return ('<section id="forecast">'
+            f'<h2>{escape(FORECAST_TITLE)}</h2><p class="summary">{escape(summary)}</p>'
+            f'<p class="note">{escape(how)}</p><p class="note">{escape(used)}</p>{svg}'
+            '<table><caption class="note">Open requests by the month of their 20-week day'
+            "</caption><thead><tr><th>20-week day in</th><th>forecast late</th>"
+            "<th>forecast on time</th><th>open requests</th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+            '<table><caption class="note">What the open requests wait for</caption>'
+            "<thead><tr><th>waiting for</th><th>forecast late</th><th>open requests</th>"
+            f"</tr></thead><tbody>{waiting}</tbody></table></section>")
+
+
+def _month_long(month: str) -> str:
+    """'2027-03' as 'March 2027'."""
+    return f"{MONTH_NAMES_LONG[int(month[5:]) - 1]} {month[:4]}"
+
+
 def _caseload_section(figures: Mapping[str, Any]) -> str:
     loads = figures.get("caseload") or {}
     busiest = sorted(loads.items(), key=lambda item: (-item[1], item[0]))
@@ -431,8 +522,9 @@ def _headline(figures: Mapping[str, Any]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def kpi_html(figures: Mapping[str, Any]) -> str:
-    """The dashboard for FIGURES (the object of 'report kpi --format json')."""
+def kpi_html(figures: Mapping[str, Any], forecast: Mapping[str, Any] | None = None) -> str:
+    """The dashboard for FIGURES (the object of 'report kpi --format json'),
+    with the breach FORECAST by month (reports.forecast.by_month) if given."""
     target = figures.get("target_pct_within_20_weeks")
     few = figures.get("min_cases_for_a_percentage")
     england = _number(figures.get("england_pct_within_20_weeks"))
@@ -453,7 +545,8 @@ def kpi_html(figures: Mapping[str, Any]) -> str:
     sections = [_headline(figures)]
     for chart_id, title, noun, series, y_label in SHARE_CHARTS:
         sections.append(_share_section(chart_id, title, noun, series, y_label, figures))
-    sections += [_stages_section(figures), _advice_section(figures), _caseload_section(figures)]
+    sections += [_stages_section(figures), _forecast_section(forecast),
+                 _advice_section(figures), _caseload_section(figures)]
     title = f"SEND casework figures, {figures['from']} to {figures['to']}"
     return ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -1,7 +1,7 @@
 """Writing the nightly bundle into one folder for cron: overdue.csv,
 escalations.csv, deadlines.csv, forecast.csv, kpi.json, kpi.html (the
-dashboard, drawn from kpi.json's figures) and summary.txt (their contents come
-from reports.nightly).
+dashboard, drawn from kpi.json's figures and the forecast by month) and
+summary.txt (their contents come from reports.nightly).
 
 Each file is written to a temporary file in the same folder, flushed to disk,
 and only then renamed over the old one (os.replace is atomic), so a reader
@@ -115,7 +115,7 @@ def write_bundle(report: Nightly, *, folder: Path) -> Bundle:
         staged.write("kpi.json", lambda fh: fh.write(json.dumps(
             report.figures, indent=2, ensure_ascii=False, default=_json_value) + "\n"))
         staged.write("kpi.html", lambda fh: fh.write(kpi_html(json.loads(json.dumps(
-            report.figures, default=_json_value)))))
+            report.figures, default=_json_value)), report.outlook)))
         text = report.summary()
         staged.write("summary.txt", lambda fh: fh.write(text))
         staged.commit()

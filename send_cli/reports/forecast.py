@@ -10,7 +10,7 @@ read in one pass over the cases being assessed (the status index)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -76,12 +76,14 @@ EPOCH = date(1970, 1, 1).toordinal()
 SOURCE_COLUMNS = {s: f"o{i}" for i, s in enumerate(ADVICE_SOURCES)}
 
 
-def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool) -> str:
+def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool,
+                  grouped: bool = False) -> str:
     """The forecast of every open request before its final plan, worked out
     in the database (rules.forecast.predict, with the medians as parameters):
     one pass over the requests being assessed (the status index) and their
     milestones and advice (the case indexes). TOP: the :limit rows with the
-    least margin, then one row per (waiting_for, late) with its count."""
+    least margin, then one row per (waiting_for, late) with its count.
+    GROUPED: one row per (20-week day, late, waiting_for) with its count."""
     postgres = dialect == "postgresql"
 
     def dn(x: str) -> str:  # a date as days since 1970
@@ -156,6 +158,10 @@ def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool) -> st
       FROM c3
     )"""
     columns = "ref, code, due, fin, stage, waiting, undecided, branch, mask"
+    if grouped:
+        late = "CASE WHEN fin > due THEN 1 ELSE 0 END"
+        return sql + f"""
+    SELECT due, {late}, waiting, count(*) FROM f GROUP BY due, {late}, waiting"""
     if not top:
         return sql + f"\nSELECT {columns} FROM f"
     return sql + f"""
@@ -193,7 +199,7 @@ def _row(meds: model.Medians, ref: str, code: str, due: int, fin: int, stage: st
 
 
 def _run(session: Session, meds: model.Medians, *, today: date, officer: str | None,
-         within: int | None, top: int | None) -> Any:
+         within: int | None, top: int | None, grouped: bool = False) -> Any:
     from sqlalchemy import text
 
     params = _params(meds, today)
@@ -204,7 +210,7 @@ def _run(session: Session, meds: model.Medians, *, today: date, officer: str | N
     if top is not None:
         params["limit"] = top
     sql = _forecast_sql(session.get_bind().dialect.name, officer=bool(officer),
-                        within=within is not None, top=top is not None)
+                        within=within is not None, top=top is not None, grouped=grouped)
     return session.execute(text(sql), params)
 
 
@@ -300,6 +306,70 @@ def summary_line(facts: Mapping[str, Any]) -> str:
     line = (f"{facts['forecast_late']} of {facts['open_requests']} open requests forecast "
             "to miss 20 weeks")
     return line + (f" (waiting for: {', '.join(parts)})" if parts else "")
+
+
+# -- by month, for the managers' dashboard -------------------------------------
+MONTHS_BACK = 6  # months before the forecast day's drawn one by one; older: 'earlier'
+
+
+def by_month(session: Session, *, today: date,
+             meds: model.Medians | None = None) -> dict[str, Any]:
+    """How many open requests are forecast to miss their 20-week day, and how
+    many on time, by the month of that day (breaches_by_month()), counted in
+    the database: a row per 20-week day, whatever the store's size."""
+    meds = meds if meds is not None else medians(session, day=today)
+    counts = [(date.fromordinal(int(due) + EPOCH), bool(late), waiting, int(n))
+              for due, late, waiting, n in _run(session, meds, today=today, officer=None,
+                                                within=None, top=None, grouped=True)]
+    return breaches_by_month(counts, today=today, meds=meds)
+
+
+def breaches_by_month(counts: Iterable[tuple[date, bool, str, int]], *, today: date,
+                      meds: model.Medians) -> dict[str, Any]:
+    """The forecast by the month of each request's 20-week day, from COUNTS
+    (20-week day, forecast late, what it waits for, how many): 'months' from
+    the first with a 20-week day (MONTHS_BACK before the forecast day's when
+    there are older ones) to the last, the forecast day's month among them, each
+    with 'requests', 'late' and 'on_time'; 'earlier': those due in the
+    months before (all late, their 20 weeks passed), or None; the
+    waiting_summary(); and 'medians', the team's medians the forecast
+    used, in words. JSON-ready."""
+    first_shown = add_months(today.replace(day=1), -MONTHS_BACK)
+    per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    earlier = [0, 0]
+    waiting: Counter[str] = Counter()
+    late_waiting: Counter[str] = Counter()
+    for due, late, what, n in counts:
+        bucket = earlier if due < first_shown else per_month[f"{due:%Y-%m}"]
+        bucket[0] += n
+        bucket[1] += n if late else 0
+        waiting[what] += n
+        late_waiting[what] += n if late else 0
+    months = []
+    if per_month or earlier[0]:  # the forecast day's month always among them
+        now = f"{today:%Y-%m}"
+        month = f"{first_shown:%Y-%m}" if earlier[0] else min([*per_month, now])
+        last = max([*per_month, now])
+        while month <= last:
+            requests, late = per_month.get(month, (0, 0))
+            months.append({"month": month, "requests": requests, "late": late,
+                           "on_time": requests - late})
+            year, number = int(month[:4]), int(month[5:])
+            month = f"{year + number // 12}-{number % 12 + 1:02d}"
+    summary = _summary_of(waiting, late_waiting, today=today)
+    return {**summary, "forecast_day": today.isoformat(),
+            "months": months,
+            "earlier": ({"before": f"{first_shown:%Y-%m}", "requests": earlier[0],
+                         "late": earlier[1], "on_time": earlier[0] - earlier[1]}
+                        if earlier[0] else None),
+            "medians": medians_words(meds)}
+
+
+def medians_words(meds: model.Medians) -> str:
+    """Every stage's length the forecast uses, in words, in the path's order."""
+    steps = [("decision", None), ("asking", None)] + \
+        [("advice", s) for s in ADVICE_SOURCES] + [("plan", None)]
+    return "; ".join(meds.length(stage, source)[1] for stage, source in steps)
 
 
 # -- the backtest --------------------------------------------------------------

@@ -20,7 +20,13 @@ from sqlmodel import Session
 
 from send_cli.reports.deadlines import DEADLINE_COLUMNS, deadline_rows
 from send_cli.reports.escalations import ESCALATION_KEYS, escalation_rows
-from send_cli.reports.forecast import FORECAST_KEYS, forecast_rows, waiting_summary
+from send_cli.reports.forecast import (
+    FORECAST_KEYS,
+    breaches_by_month,
+    forecast_rows,
+    medians,
+    waiting_summary,
+)
 from send_cli.reports.forecast import summary_line as forecast_line
 from send_cli.reports.kpi import default_period, kpi
 from send_cli.reports.overdue import OVERDUE_KEYS, overdue_rows
@@ -80,6 +86,7 @@ class Nightly:
     escalations: list[dict[str, Any]]
     figures: dict[str, Any]
     forecast: list[dict[str, Any]] = field(default_factory=list)
+    outlook: dict[str, Any] | None = None  # the forecast by month, for kpi.html
     bundle: Bundle = field(default_factory=Bundle)
     tally: _Tally = field(default_factory=_Tally)
     worst_overdue: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
@@ -132,9 +139,13 @@ def gather(session: Session, *, cal: Calendar, today: date, now: datetime,
     escalations = list(escalation_rows(session, cal=cal, today=today))
     start, end = default_period(today)
     figures = kpi(session, start=start, end=end, today=today)
-    forecast = forecast_rows(session, today=today)
+    meds = medians(session, day=today)
+    forecast = forecast_rows(session, today=today, meds=meds)
+    outlook = breaches_by_month(((r["final_due"], r["late"], r["waiting_for"], 1)
+                                 for r in forecast), today=today, meds=meds)
     report = Nightly(session=session, cal=cal, today=today, now=now, within=within,
-                     teams=teams, escalations=escalations, figures=figures, forecast=forecast)
+                     teams=teams, escalations=escalations, figures=figures, forecast=forecast,
+                     outlook=outlook)
     report.bundle.forecast_line = forecast_line(waiting_summary(forecast, today=today))
     for row in escalations:
         report.tally.escalations[row["officer"]] += 1

@@ -320,3 +320,28 @@ def test_upgrade_from_the_revision_before_backfills_the_counts(team) -> None:
     # and the triggers count what comes after
     finished(team, "AFTER-1", d("2026-01-05"))
     counts_ok(team)
+
+
+def test_db_recount_puts_a_wrong_forecast_row_right(team, backend) -> None:
+    """What the store keeps of each open request (revision 0013) is checked
+    against the cases, milestones and advice, and put right by recount."""
+    if backend != "sqlite":
+        pytest.skip("the wrong row is made by hand on SQLite")
+    import sqlite3
+
+    record(team, "F-2", received=d("2026-05-04"), decided=d("2026-06-01"),
+           advice=(d("2026-06-01"), None))
+    with sqlite3.connect(os.environ["SEND_CLI_DB"]) as con:
+        kept = con.execute("SELECT received_day, decided_day, advice, "
+                           "waiting_educational_psychology FROM forecast_requests "
+                           "WHERE ref = 'F-2'").fetchone()
+        # days since 1970: 4 May 2026, 1 June 2026; one advice asked, not received
+        assert kept == (20577, 20605, 1, 20605)
+        before = team.json("forecast", now=NOW)
+        con.execute("UPDATE forecast_requests SET decided_day = NULL WHERE ref = 'F-2'")
+    result = team("db", "check", "--format", "json")
+    rows = {r["check"]: r["result"] for r in json.loads(result.stdout)}
+    assert rows["kpi_counts"].startswith("1 differ from the rows they count (forecast of F-2")
+    team.ok("db", "recount")
+    counts_ok(team)
+    assert team.json("forecast", now=NOW) == before

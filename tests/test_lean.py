@@ -93,7 +93,8 @@ def _case_with(db: Path, sql: str) -> str:
 
 
 def daily_reads(db: Path) -> list[list[str]]:
-    """The ten daily reads, with the options officers give them."""
+    """The ten daily reads and the forecast, with the options officers give
+    them."""
     first = "(SELECT ref FROM cases ORDER BY id LIMIT 1)"
     ref = _case_with(db, "SELECT coalesce((SELECT c.ref FROM cases c WHERE EXISTS (SELECT 1"
                          " FROM referrals r WHERE r.case_id = c.id) ORDER BY c.id LIMIT 1),"
@@ -117,6 +118,8 @@ def daily_reads(db: Path) -> list[list[str]]:
         ["panel", "meetings", "MAP", "--all", "--from", "2026-12-01"],
         ["report", "kpi"], ["report", "kpi", "--from", "2025-01-01", "--to", "2026-12-31"],
         ["audit"], ["audit", ref],
+        ["forecast"], ["forecast", "--officer", "CO1", "--within", "8"],
+        ["forecast", "--summary"],
         ["overdue", "--officer", "NOPE"], ["case", "show", "nope"],
     ]
 

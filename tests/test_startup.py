@@ -33,8 +33,11 @@ PROBE = textwrap.dedent("""
     mods = sorted({m.split('.')[0] for m in sys.modules})
     tables = sorted(sys.modules["sqlmodel"].SQLModel.metadata.tables) \
         if "sqlmodel" in sys.modules else []
+    dialects = sorted(m.split('.')[2] for m in sys.modules
+                      if m.startswith('sqlalchemy.dialects.') and m.count('.') >= 2)
     sys.__stdout__.write(json.dumps({"code": code, "modules": mods, "out": out.getvalue(),
-                                     "err": err.getvalue(), "tables": tables}))
+                                     "err": err.getvalue(), "tables": tables,
+                                     "dialects": sorted(set(dialects))}))
 """)
 
 
@@ -223,7 +226,8 @@ def test_a_read_command_imports_no_alembic_on_a_current_store(tmp_path: Path) ->
 def test_a_report_builds_only_the_tables_it_reads(tmp_path: Path) -> None:
     """Building a SQLModel class costs ~10 ms: a read that goes the full way
     (SEND_CLI_LEAN=0: through SQLAlchemy) builds none, as `overdue` on the
-    lean path imports no SQLModel at all; a write builds them all."""
+    lean path imports no SQLModel at all; a write builds the tables it
+    touches and every table they refer to, so a flush can be sorted."""
     db = tmp_path / "s.db"
     assert probe("--db", str(db), "init")["code"] == 0
     report = probe("--db", str(db), "overdue", "--format", "json",
@@ -234,4 +238,57 @@ def test_a_report_builds_only_the_tables_it_reads(tmp_path: Path) -> None:
     assert "sqlmodel" not in lean["modules"]
     write = probe("--db", str(db), "calendar", "close", "2026-12-29", "--reason", "Christmas")
     assert write["code"] == 0, write["err"]
-    assert len(write["tables"]) == 23
+    # closing a day moves follow-ups: their foreign keys reach cases,
+    # contacts, decisions, referrals, meetings, panels, officers and persons
+    assert {"calendar_days", "followups", "cases", "officers", "persons", "contacts",
+            "decisions", "referrals", "meetings", "panels", "audit"} <= set(write["tables"])
+    assert "stage_days" not in write["tables"] and "appeals" not in write["tables"]
+    # the partial indexes name their predicate for SQLite only: naming it for
+    # PostgreSQL too would load that dialect (~30-40 ms) into every write
+    assert "postgresql" not in write["dialects"]
+
+
+def test_the_table_map_names_each_tables_module() -> None:
+    """load_referred() finds the module of a table from TABLES: every table
+    is there, with the module that defines it."""
+    code = textwrap.dedent("""
+        import json
+        from send_cli.store import models
+        models.load_all()
+        print(json.dumps({t.name: cls.__module__.rsplit('.', 1)[1]
+                          for cls in models.SQLModel.__subclasses__()
+                          if (t := getattr(cls, '__table__', None)) is not None}))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    from send_cli.store.models import TABLES
+
+    assert json.loads(done.stdout) == TABLES
+
+
+def test_a_write_builds_what_its_tables_refer_to_before_it_flushes(
+        store_path: Path, cli: Any) -> None:
+    """A table first built inside a write (here appeals, which refer to cases
+    and follow-ups, neither built yet) still flushes: the tables it refers to
+    are built before the flush is sorted."""
+    cli.team()
+    cli.case("C-1")
+    code = textwrap.dedent("""
+        import datetime as dt, sys
+        from send_cli.settings import resolve
+        from send_cli.store.engine import open_store
+        from send_cli.store.models import SQLModel
+        store = open_store(resolve(db=sys.argv[1], officer="CO1", now="2027-01-04T09:00"))
+        with store.write() as session:
+            from send_cli.store.models import Appeal
+            assert "followups" not in SQLModel.metadata.tables
+            session.add(Appeal(case_id=1, decision_sent=dt.date(2027, 1, 4),
+                               created_at=dt.datetime(2027, 1, 4, 9, tzinfo=dt.timezone.utc)))
+        print(sorted(SQLModel.metadata.tables))
+    """)
+    done = subprocess.run([sys.executable, "-c", code, str(store_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "'followups'" in done.stdout and "'decisions'" in done.stdout
+    assert cli.json("case", "show", "C-1")

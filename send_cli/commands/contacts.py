@@ -69,7 +69,7 @@ def contact_log(
     --party parent --summary "told them the panel's outcome" --settles 42
     Example: send-cli contact log EHC-2026-00001 --withdraw 17 --reason "wrong case"
     """
-    from send_cli.casework import contacts, corrections
+    from send_cli.casework import contacts
     from send_cli.errors import BadInput
     from send_cli.render import message
     from send_cli.rules.followups import CHANNELS, DIRECTIONS, PARTIES
@@ -94,6 +94,8 @@ def contact_log(
         if given:
             raise BadInput(f"--withdraw takes no {', '.join(given)}; to log it again "
                            "with them, use --correct ID")
+        from send_cli.casework import corrections
+
         with store.write() as session:
             gone = corrections.withdraw_contact(session=session, case_ref=ref,
                                                 contact_id=withdraw, reason=why,
@@ -117,6 +119,8 @@ def contact_log(
     with store.write() as session:
         gone = None
         if correct is not None:
+            from send_cli.casework import corrections
+
             gone = corrections.withdraw_contact(session=session, case_ref=ref,
                                                 contact_id=correct, reason=why,
                                                 actor=st.settings.officer, now=st.settings.now,

@@ -79,7 +79,6 @@ def forecast(
                        "out to forecast today")
     from datetime import timedelta
 
-    from send_cli.casework.officers import get_officer
     from send_cli.render import message
     from send_cli.render.forecast import emit_forecast, emit_forecast_summary
     from send_cli.reports.forecast import (
@@ -91,19 +90,20 @@ def forecast(
         waiting_summary,
     )
     from send_cli.reports.forecast import summary as summarise
+    from send_cli.reports.lookups import officer_named
 
-    with st.store().read() as session:
+    with st.reader() as reader:
         if officer:
-            get_officer(session, officer)
-        meds = medians(session, day=today)
+            officer_named(reader, officer)
+        meds = medians(reader, day=today)
         if fmt == "table" and not summary and limit:
             # a page of the table: the rest is counted in the database
-            rows, facts = forecast_top(session, today=today, limit=limit, officer=officer,
+            rows, facts = forecast_top(reader, today=today, limit=limit, officer=officer,
                                        within=within, meds=meds)
         else:
-            rows = forecast_rows(session, today=today, officer=officer, within=within,
+            rows = forecast_rows(reader, today=today, officer=officer, within=within,
                                  meds=meds)
-            facts = (summarise(session, rows, today=today, meds=meds) if summary
+            facts = (summarise(reader, rows, today=today, meds=meds) if summary
                      else waiting_summary(rows, today=today))
     if summary:
         emit_forecast_summary(facts, fmt=fmt, output=output)

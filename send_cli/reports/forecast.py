@@ -3,9 +3,13 @@ open requests before their final plan with the day each plan is expected,
 the managers' summary, and the backtest (rules/forecast.py is the model).
 
 The medians are counted in SQL as histograms (days -> how many), one
-GROUP BY per stage over the 12 months before the forecast day, so the
-store sends back a few hundred rows whatever its size; the open requests are
-read in one pass over the cases being assessed (the status index)."""
+GROUP BY per stage over the 12 months before the forecast day, from the
+durations the store keeps (stage_days, migration 0010), so the store sends
+back a few hundred rows whatever its size; the forecast of every open request
+is worked out in SQL from what the store keeps of each (forecast_requests,
+migration 0013): one pass over a compact table. Plain SQL through a Reader
+(store/reader.py), so the forecast runs on the lean read path; the backtest
+replays history through SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -14,12 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, literal, or_, select
-from sqlmodel import Session
-
 from send_cli.rules import forecast as model
 from send_cli.rules.statutory import ADVICE_SOURCES, add_months
-from send_cli.store.models import AdviceRequest, Case, Milestone, StageDay
+from send_cli.store.counts import FORECAST_SOURCES
+from send_cli.store.reader import as_reader
 
 FORECAST_KEYS = ("case_ref", "officer", "stage", "waiting_for", "predicted_final",
                  "final_due", "margin_days", "late", "basis")
@@ -29,15 +31,8 @@ OPEN_STATUSES = ("requested", "assessing", "drafting")
 FINAL_DAYS = 140  # 20 weeks
 
 
-def _days(session: Session, later: Any, earlier: Any) -> Any:
-    """LATER - EARLIER in whole days, in SQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return cast(func.julianday(later) - func.julianday(earlier), Integer)
-    return cast(later - earlier, Integer)
-
-
 # -- the medians -----------------------------------------------------------
-def histograms(session: Session, *, day: date) -> dict[str, dict[int, int]]:
+def histograms(source: Any, *, day: date) -> dict[str, dict[int, int]]:
     """{stage key: {days: how many}} over the 12 months before DAY (from the
     same day a year earlier, DAY itself left out): the decisions whether to
     assess made (days from the request); for each decision to assess, the
@@ -46,26 +41,26 @@ def histograms(session: Session, *, day: date) -> dict[str, dict[int, int]]:
     plans made (days from the last advice received before them).
 
     Read from the counts the store keeps as work is recorded (stage_days,
-    migration 0010): a year of days, whatever the store's size."""
+    migration 0010): a year of days, whatever the store's size. SOURCE: a
+    Reader or a SQLAlchemy session."""
+    reader = as_reader(source)
     since = add_months(day, -model.WINDOW_MONTHS)
     # an 'asking' counts only if its advice was asked before DAY:
     # decision day + days < DAY
-    before = (StageDay.days < func.julianday(day) - func.julianday(StageDay.day)
-              if session.get_bind().dialect.name == "sqlite"
-              else StageDay.days < literal(day) - StageDay.day)
+    before = ("days < :day - day" if reader.dialect == "postgresql"
+              else "days < julianday(:day) - julianday(day)")
     out: dict[str, dict[int, int]] = defaultdict(dict)
-    for stage, days, n in session.execute(
-            select(StageDay.stage, StageDay.days, func.sum(StageDay.n))
-            .where(StageDay.day >= since, StageDay.day < day,
-                   or_(StageDay.stage != "asking", before))
-            .group_by(StageDay.stage, StageDay.days)):
+    for stage, days, n in reader.rows(
+            f"""SELECT stage, days, sum(n) FROM stage_days
+                WHERE day >= :since AND day < :day AND (stage <> 'asking' OR {before})
+                GROUP BY stage, days""", {"since": since, "day": day}):
         if n and n > 0 and days >= 0:
             out[stage][int(days)] = int(n)
     return dict(out)
 
 
-def medians(session: Session, *, day: date) -> model.Medians:
-    return model.Medians.from_histograms(histograms(session, day=day))
+def medians(source: Any, *, day: date) -> model.Medians:
+    return model.Medians.from_histograms(histograms(source, day=day))
 
 
 # -- the open requests -----------------------------------------------------
@@ -79,60 +74,33 @@ SOURCE_COLUMNS = {s: f"o{i}" for i, s in enumerate(ADVICE_SOURCES)}
 def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool,
                   grouped: bool = False) -> str:
     """The forecast of every open request before its final plan, worked out
-    in the database (rules.forecast.predict, with the medians as parameters):
-    one pass over the requests being assessed (the status index) and their
-    milestones and advice (the case indexes). TOP: the :limit rows with the
-    least margin, then one row per (waiting_for, late) with its count.
-    GROUPED: one row per (20-week day, late, waiting_for) with its count."""
-    postgres = dialect == "postgresql"
-
-    def dn(x: str) -> str:  # a date as days since 1970
-        return f"({x} - DATE '1970-01-01')" if postgres else \
-            f"CAST(julianday({x}) - 2440587.5 AS INTEGER)"
-
-    big, small = ("GREATEST", "LEAST") if postgres else ("max", "min")
-    outstanding = ",\n".join(
-        f"max(CASE WHEN a.received IS NULL AND a.source = '{s}' THEN a.requested END) AS {c}"
-        for s, c in SOURCE_COLUMNS.items())
+    in the database (rules.forecast.predict, with the medians as parameters)
+    from what the store keeps of each request (forecast_requests: days since
+    1970). TOP: the :limit rows with the least margin, then one row per
+    (waiting_for, late) with its count. GROUPED: one row per (20-week day,
+    late, waiting_for) with its count."""
+    big, small = ("GREATEST", "LEAST") if dialect == "postgresql" else ("max", "min")
     expected = ",\n".join(
-        f"CASE WHEN ad.{c} IS NULL THEN {NONE} ELSE {big}({dn(f'ad.{c}')} + :a_{c}, :t) END"
-        f" AS e_{c}" for c in SOURCE_COLUMNS.values())
+        f"CASE WHEN r.{FORECAST_SOURCES[s]} IS NULL THEN {NONE} "
+        f"ELSE {big}(r.{FORECAST_SOURCES[s]} + :a_{c}, :t) END AS e_{c}"
+        for s, c in SOURCE_COLUMNS.items())
     e_all = ", ".join(f"e_{c}" for c in SOURCE_COLUMNS.values())
     by_name = sorted(SOURCE_COLUMNS.items(), reverse=True)
     source_waited = " ".join(f"WHEN e_{c} = emax THEN '{s} advice'" for s, c in by_name)
     mask = " + ".join(f"(CASE WHEN e_{c} > {NONE} THEN {1 << i} ELSE 0 END)"
                       for i, c in enumerate(SOURCE_COLUMNS.values()))
-    where = ["c.status IN ('requested', 'assessing', 'drafting')"]
+    where = ["1 = 1"]
     if officer:
         where.append("o.code = :officer")
     if within:
-        where.append("c.received <= :received_by")
+        where.append("r.received_day <= :received_by")
     sql = f"""
-    WITH oc AS (
-      SELECT c.id, c.ref, o.code, {dn('c.received')} AS rec
-      FROM cases c JOIN officers o ON o.id = c.officer_id
-      WHERE {' AND '.join(where)}
-    ), ms AS (
-      SELECT m.case_id,
-        min(CASE WHEN m.kind = 'assessment-decision' AND m.outcome = 'agreed'
-                 THEN m."on" END) AS dec,
-        min(CASE WHEN m.kind = 'issue-decision' AND m.outcome = 'agreed'
-                 THEN m."on" END) AS iss,
-        min(CASE WHEN m.kind = 'draft-plan' THEN m."on" END) AS drf
-      FROM milestones m WHERE m.case_id IN (SELECT id FROM oc)
-      GROUP BY m.case_id
-    ), ad AS (
-      SELECT a.case_id, count(*) AS n, max(a.received) AS got,
-        {outstanding}
-      FROM advice_requests a WHERE a.case_id IN (SELECT id FROM oc)
-        AND a.withdrawn_at IS NULL
-      GROUP BY a.case_id
-    ), b AS (
-      SELECT oc.ref, oc.code, oc.rec, {dn('ms.dec')} AS dec, {dn('ms.iss')} AS iss,
-        ms.drf IS NULL AS no_draft, coalesce(ad.n, 0) AS n,
-        coalesce({dn('ad.got')}, {NONE}) AS got,
+    WITH b AS (
+      SELECT r.ref, o.code, r.received_day AS rec, r.decided_day AS dec, r.issue_day AS iss,
+        1 - r.drafted AS no_draft, r.advice AS n, coalesce(r.advice_got_day, {NONE}) AS got,
         {expected}
-      FROM oc LEFT JOIN ms ON ms.case_id = oc.id LEFT JOIN ad ON ad.case_id = oc.id
+      FROM forecast_requests r JOIN officers o ON o.id = r.officer_id
+      WHERE {' AND '.join(where)}
     ), c2 AS (
       SELECT b.*, coalesce(dec, {big}(rec + :md, :t)) AS decided, {big}({e_all}) AS emax
       FROM b
@@ -152,7 +120,7 @@ def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool,
              WHEN branch = 0 THEN 'advice to be asked'
              WHEN emax > {NONE} THEN (CASE {source_waited} END)
              WHEN iss IS NULL THEN 'decision to issue'
-             WHEN no_draft THEN 'draft plan' ELSE 'final plan' END AS waiting,
+             WHEN no_draft = 1 THEN 'draft plan' ELSE 'final plan' END AS waiting,
         CASE WHEN dec IS NULL THEN 1 ELSE 0 END AS undecided, branch,
         {mask} AS mask
       FROM c3
@@ -198,46 +166,46 @@ def _row(meds: model.Medians, ref: str, code: str, due: int, fin: int, stage: st
                                               if mask & (1 << i)])}
 
 
-def _run(session: Session, meds: model.Medians, *, today: date, officer: str | None,
+def _run(source: Any, meds: model.Medians, *, today: date, officer: str | None,
          within: int | None, top: int | None, grouped: bool = False) -> Any:
-    from sqlalchemy import text
-
+    reader = as_reader(source)
     params = _params(meds, today)
     if officer:
         params["officer"] = officer
     if within is not None:  # the 20-week day on or before today + WITHIN weeks
-        params["received_by"] = today + timedelta(weeks=within, days=-FINAL_DAYS)
+        by = today + timedelta(weeks=within, days=-FINAL_DAYS)
+        params["received_by"] = by.toordinal() - EPOCH
     if top is not None:
         params["limit"] = top
-    sql = _forecast_sql(session.get_bind().dialect.name, officer=bool(officer),
-                        within=within is not None, top=top is not None, grouped=grouped)
-    return session.execute(text(sql), params)
+    sql = _forecast_sql(reader.dialect, officer=bool(officer), within=within is not None,
+                        top=top is not None, grouped=grouped)
+    return reader.rows(sql, params)
 
 
-def forecast_rows(session: Session, *, today: date, officer: str | None = None,
+def forecast_rows(source: Any, *, today: date, officer: str | None = None,
                   within: int | None = None,
                   meds: model.Medians | None = None) -> list[dict[str, Any]]:
     """Every open request before its final plan with its forecast (keys
     FORECAST_KEYS), the least margin first. WITHIN (weeks): only those whose
     20-week day falls on or before today + WITHIN weeks."""
-    meds = meds if meds is not None else medians(session, day=today)
-    rows = [_row(meds, *r) for r in _run(session, meds, today=today, officer=officer,
+    meds = meds if meds is not None else medians(source, day=today)
+    rows = [_row(meds, *r) for r in _run(source, meds, today=today, officer=officer,
                                           within=within, top=None)]
     rows.sort(key=lambda r: (r["margin_days"], r["final_due"], r["case_ref"]))
     return rows
 
 
-def forecast_top(session: Session, *, today: date, limit: int, officer: str | None = None,
+def forecast_top(source: Any, *, today: date, limit: int, officer: str | None = None,
                  within: int | None = None, meds: model.Medians | None = None
                  ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The LIMIT rows of forecast_rows() with the least margin, and the
     waiting_summary() of them all, counted in the database (the screen's
     table reads a page, whatever the store's size)."""
-    meds = meds if meds is not None else medians(session, day=today)
+    meds = meds if meds is not None else medians(source, day=today)
     rows: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     late: Counter[str] = Counter()
-    for part, *values, n in _run(session, meds, today=today, officer=officer, within=within,
+    for part, *values, n in _run(source, meds, today=today, officer=officer, within=within,
                                  top=limit):
         if part == 0:
             rows.append(_row(meds, *values))
@@ -269,34 +237,33 @@ def _summary_of(counts: Mapping[str, int], late: Mapping[str, int], *,
                                for w in sorted(counts, key=model.waiting_order)]}
 
 
-def summary(session: Session, rows: Sequence[Mapping[str, Any]], *, today: date,
+def summary(source: Any, rows: Sequence[Mapping[str, Any]], *, today: date,
             meds: model.Medians | None = None) -> dict[str, Any]:
     """The managers' summary: waiting_summary(), and each advice source's
     backlog (advice asked and not yet received on the requests being
     assessed) and throughput (advice received in the last 12 weeks), with
     its median: informational, the dates do not use the backlog."""
-    meds = meds if meds is not None else medians(session, day=today)
+    reader = as_reader(source)
+    meds = meds if meds is not None else medians(reader, day=today)
     since = today - timedelta(weeks=model.THROUGHPUT_WEEKS)
-    backlog = dict(session.execute(
-        select(AdviceRequest.source, func.count())
-        .join(Case, Case.id == AdviceRequest.case_id)
-        .where(AdviceRequest.received.is_(None), AdviceRequest.withdrawn_at.is_(None),
-               Case.status.in_(OPEN_STATUSES))
-        .group_by(AdviceRequest.source)).all())
-    received = dict(session.execute(
-        select(AdviceRequest.source, func.count())
-        .where(AdviceRequest.received >= since, AdviceRequest.received < today,
-               AdviceRequest.withdrawn_at.is_(None))
-        .group_by(AdviceRequest.source)).all())
+    backlog = dict(reader.all(
+        f"""SELECT a.source, count(*) FROM advice_requests a JOIN cases c ON c.id = a.case_id
+            WHERE a.received IS NULL AND a.withdrawn_at IS NULL
+              AND c.status IN ({", ".join(f"'{s}'" for s in OPEN_STATUSES)})
+            GROUP BY a.source"""))
+    received = dict(reader.all(
+        """SELECT source, count(*) FROM advice_requests
+           WHERE received >= :since AND received < :today AND withdrawn_at IS NULL
+           GROUP BY source""", {"since": since, "today": today}))
     sources = []
-    for source in ADVICE_SOURCES:
-        waiting, done = int(backlog.get(source, 0)), int(received.get(source, 0))
+    for source_name in ADVICE_SOURCES:
+        waiting, done = int(backlog.get(source_name, 0)), int(received.get(source_name, 0))
         per_week = round(done / model.THROUGHPUT_WEEKS, 1)
         sources.append({
-            "source": source, "backlog": waiting, "received_12_weeks": done,
+            "source": source_name, "backlog": waiting, "received_12_weeks": done,
             "per_week": per_week,
             "weeks_to_clear": round(waiting / per_week, 1) if per_week else None,
-            "median_days": meds.days.get(model.stage_key("advice", source))})
+            "median_days": meds.days.get(model.stage_key("advice", source_name))})
     return {**waiting_summary(rows, today=today), "advice_sources": sources}
 
 
@@ -312,14 +279,14 @@ def summary_line(facts: Mapping[str, Any]) -> str:
 MONTHS_BACK = 6  # months before the forecast day's drawn one by one; older: 'earlier'
 
 
-def by_month(session: Session, *, today: date,
+def by_month(source: Any, *, today: date,
              meds: model.Medians | None = None) -> dict[str, Any]:
     """How many open requests are forecast to miss their 20-week day, and how
     many on time, by the month of that day (breaches_by_month()), counted in
     the database: a row per 20-week day, whatever the store's size."""
-    meds = meds if meds is not None else medians(session, day=today)
+    meds = meds if meds is not None else medians(source, day=today)
     counts = [(date.fromordinal(int(due) + EPOCH), bool(late), waiting, int(n))
-              for due, late, waiting, n in _run(session, meds, today=today, officer=None,
+              for due, late, waiting, n in _run(source, meds, today=today, officer=None,
                                                 within=None, top=None, grouped=True)]
     return breaches_by_month(counts, today=today, meds=meds)
 
@@ -374,6 +341,10 @@ def medians_words(meds: model.Medians) -> str:
 
 # -- the backtest --------------------------------------------------------------
 def _first(kind: str, outcome: str | None = None) -> Any:
+    from sqlalchemy import func, select
+
+    from send_cli.store.models import Case, Milestone
+
     stmt = select(func.min(Milestone.on)).where(Milestone.case_id == Case.id,
                                                 Milestone.kind == kind)
     if outcome is not None:
@@ -381,12 +352,16 @@ def _first(kind: str, outcome: str | None = None) -> Any:
     return stmt.scalar_subquery()
 
 
-def backtest(session: Session, *, start: date, end: date,
+def backtest(session: Any, *, start: date, end: date,
              today: date) -> dict[str, int | float | None]:
     """Replay the forecast each Monday from START to END using only the
     events dated before that Monday, and score it against what happened
     (rules.forecast.score): only requests whose final plan was made by
     TODAY, or whose 20-week day passed with the request still open."""
+    from sqlalchemy import or_, select
+
+    from send_cli.store.models import AdviceRequest, Case, Milestone
+
     days = model.mondays(start, end)
     if not days:
         return model.score([])

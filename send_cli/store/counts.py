@@ -1,7 +1,8 @@
 """The counts behind the KPIs (kpi_days, officer_caseloads) and the breach
-forecast's stage durations (stage_days), worked out again from the rows they
-count: `db check` compares them with what the triggers of migrations 0005,
-0007, 0009, 0010 and 0012 have kept (0009: the open statutory clocks per due
+forecast's stage durations (stage_days) and open requests
+(forecast_requests), worked out again from the rows they count: `db check`
+compares them with what the triggers of migrations 0005, 0007, 0009, 0010,
+0012 and 0013 have kept (0009: the open statutory clocks per due
 day, 'open:<milestone>'; 0012: those of them the ended cases hold,
 'ended:<milestone>'), and `db recount` puts them right.
 Plain SQL on both backends; nothing here imports the models."""
@@ -99,6 +100,45 @@ def stage_counts(dialect: str) -> str:
     GROUP BY received, source, requested"""
 
 
+# What the breach forecast keeps of each request being assessed (revision
+# 0013), in its columns' order; days counted from 1 January 1970.
+FORECAST_SOURCES = {"educational-psychology": "waiting_educational_psychology",
+                    "health": "waiting_health", "social-care": "waiting_social_care",
+                    "school": "waiting_school", "other": "waiting_other"}
+FORECAST_COLUMNS = ("case_id, ref, officer_id, received_day, decided_day, issue_day, "
+                    "drafted, advice, advice_got_day, " + ", ".join(FORECAST_SOURCES.values()))
+
+
+def epoch_day(x: str, dialect: str) -> str:
+    """SQL: date X as days since 1 January 1970."""
+    return f"({x} - DATE '1970-01-01')" if dialect == "postgresql" else \
+        f"CAST(julianday({x}) - 2440587.5 AS INTEGER)"
+
+
+def forecast_requests(dialect: str) -> str:
+    """The rows of forecast_requests (FORECAST_COLUMNS), from the cases, their
+    milestones and their advice (what migration 0013's triggers keep)."""
+    earliest = epoch_day('min(m."on")', dialect)
+
+    def first(kind: str) -> str:
+        return (f"(SELECT {earliest} FROM milestones m WHERE m.case_id = c.id"
+                f" AND m.kind = '{kind}' AND m.outcome = 'agreed')")
+
+    live = "FROM advice_requests a WHERE a.case_id = c.id AND a.withdrawn_at IS NULL"
+    waiting = ",\n      ".join(
+        f"(SELECT {epoch_day('max(a.requested)', dialect)} {live} AND a.received IS NULL"
+        f" AND a.source = '{source}')" for source in FORECAST_SOURCES)
+    return f"""
+    SELECT c.id, c.ref, c.officer_id, {epoch_day('c.received', dialect)},
+      {first('assessment-decision')}, {first('issue-decision')},
+      CASE WHEN EXISTS (SELECT 1 FROM milestones m WHERE m.case_id = c.id
+                        AND m.kind = 'draft-plan') THEN 1 ELSE 0 END,
+      (SELECT count(*) {live}),
+      (SELECT {epoch_day('max(a.received)', dialect)} {live}),
+      {waiting}
+    FROM cases c WHERE c.status IN ('requested', 'assessing', 'drafting')"""
+
+
 def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> list[str]:
     """What the kept counts get wrong, as 'metric day' labels (empty: none).
     FETCH runs a query and returns its rows."""
@@ -122,6 +162,12 @@ def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> 
     wrong += sorted({f"stage {s} ending {d}" for d, s, n_days in
                      stages_want.keys() | stages_have.keys()
                      if stages_want.get((d, s, n_days)) != stages_have.get((d, s, n_days))})
+    kept_want = {int(r[0]): tuple(r[1:]) for r in fetch(forecast_requests(dialect))}
+    kept_have = {int(r[0]): tuple(r[1:]) for r in fetch(
+        f"SELECT {FORECAST_COLUMNS} FROM forecast_requests")}
+    wrong += [f"forecast of {(kept_want.get(c) or kept_have[c])[0]}"
+              for c in sorted(kept_want.keys() | kept_have.keys())
+              if kept_want.get(c) != kept_have.get(c)]
     return [" ".join(k) if isinstance(k, tuple) else k for k in wrong]
 
 
@@ -134,3 +180,6 @@ def recount(execute: Callable[[str], Any], dialect: str) -> None:
     execute("INSERT INTO officer_caseloads (officer_id, open_cases) " + CASELOADS)
     execute("DELETE FROM stage_days")
     execute("INSERT INTO stage_days (day, stage, days, n) " + stage_counts(dialect))
+    execute("DELETE FROM forecast_requests")
+    execute(f"INSERT INTO forecast_requests ({FORECAST_COLUMNS}) "
+            + forecast_requests(dialect))

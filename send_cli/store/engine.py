@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # checks this against Alembic's own view, so the store's revision can be
 # compared with the head without importing Alembic on every command.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-             "0010", "0011", "0012")
+             "0010", "0011", "0012", "0013")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -165,15 +165,18 @@ class Store:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction is begun for writing up front: on SQLite
-        BEGIN IMMEDIATE, on PostgreSQL the writers' advisory lock. Every
-        table is built first: a flush is sorted by all their foreign keys."""
+        BEGIN IMMEDIATE, on PostgreSQL the writers' advisory lock. Before
+        each flush the tables referred to by those built are built: a flush
+        is sorted by their foreign keys."""
+        from sqlalchemy import event
         from sqlmodel import Session
 
-        from send_cli.store.models import load_all
+        from send_cli.store.models import load_referred
 
-        load_all()
+        load_referred()
         bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with Session(bind, expire_on_commit=False) as session:
+            event.listen(session, "before_flush", lambda *_: load_referred())
             audit_trail(session, login=self.login, seal=self.is_sqlite)
             try:
                 yield session

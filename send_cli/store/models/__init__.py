@@ -7,11 +7,13 @@ Case, Followup` builds those two and no others. Building all twenty costs
 about a fifth of importing SQLModel itself, and a report needs three or four
 (a read command at most 1.25x `import sqlmodel, holidays`).
 
-load_all() builds every table. Alembic's env.py, `db copy` and every write
-session call it: SQLAlchemy sorts a flush by the foreign keys of all the
-tables it knows, and a foreign key naming a table that was never built
-cannot be sorted. Reads need only the tables they select from (a join with
-an explicit ON clause never looks at other foreign keys).
+load_all() builds every table, for Alembic's env.py and `db copy`. A write
+session calls load_referred() before each flush: SQLAlchemy sorts a flush by
+the foreign keys of the tables it knows, and a foreign key naming a table
+that was never built cannot be sorted, so every table a built one refers to
+is built too (logging a contact builds 15 of the 23). Reads need only the
+tables they select from (a join with an explicit ON clause never looks at
+other foreign keys).
 """
 
 from __future__ import annotations
@@ -58,11 +60,40 @@ WHERE = {
     "KpiDay": "kpi",
     "OfficerCaseload": "kpi",
     "StageDay": "kpi",
+    "ForecastRequest": "kpi",
     "Person": "persons",
     "Placement": "persons",
 }
 
-__all__ = ["SQLModel", "load_all", *WHERE]
+# table -> the module of this package that defines it
+TABLES = {
+    "officers": "people",
+    "cases": "cases",
+    "contacts": "contacts",
+    "followups": "followups",
+    "audit": "audit",
+    "calendar_days": "calendar",
+    "settings": "calendar",
+    "panels": "panels",
+    "panel_remits": "panels",
+    "meetings": "panels",
+    "referrals": "agenda",
+    "declarations": "agenda",
+    "decisions": "agenda",
+    "milestones": "milestones",
+    "appeals": "milestones",
+    "deadlines": "clocks",
+    "exceptions": "clocks",
+    "advice_requests": "clocks",
+    "kpi_days": "kpi",
+    "officer_caseloads": "kpi",
+    "stage_days": "kpi",
+    "forecast_requests": "kpi",
+    "persons": "persons",
+    "placements": "persons",
+}
+
+__all__ = ["SQLModel", "load_all", "load_referred", *WHERE]
 
 
 def __getattr__(name: str) -> Any:
@@ -80,6 +111,19 @@ def load_all() -> None:
         importlib.import_module(f"{__name__}.{module}")
 
 
+def load_referred() -> None:
+    """Build every table that a built table refers to, and so on, until no
+    foreign key names a table that is not built."""
+    tables = SQLModel.metadata.tables
+    while True:
+        missing = {fk.target_fullname.split(".")[0] for table in list(tables.values())
+                   for fk in table.foreign_keys} - set(tables)
+        if not missing:
+            return
+        for name in missing:
+            importlib.import_module(f"{__name__}.{TABLES[name]}")
+
+
 if TYPE_CHECKING:
     from send_cli.store.models.agenda import Decision, Declaration, Referral  # noqa: F401
     from send_cli.store.models.audit import AuditEntry  # noqa: F401
@@ -88,7 +132,12 @@ if TYPE_CHECKING:
     from send_cli.store.models.clocks import AdviceRequest, Deadline, TimeException  # noqa: F401
     from send_cli.store.models.contacts import Contact  # noqa: F401
     from send_cli.store.models.followups import OPEN_FOLLOWUP, Followup  # noqa: F401
-    from send_cli.store.models.kpi import KpiDay, OfficerCaseload, StageDay  # noqa: F401
+    from send_cli.store.models.kpi import (  # noqa: F401
+        ForecastRequest,
+        KpiDay,
+        OfficerCaseload,
+        StageDay,
+    )
     from send_cli.store.models.milestones import Appeal, Milestone  # noqa: F401
     from send_cli.store.models.panels import Meeting, Panel, PanelRemit  # noqa: F401
     from send_cli.store.models.people import Officer  # noqa: F401

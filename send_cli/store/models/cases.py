@@ -14,8 +14,7 @@ class Case(SQLModel, table=True):
     __table_args__ = (
         Index("ix_cases_officer_status", "officer_id", "status"),
         # the closed cases with the day each closed (revision 0012)
-        Index("ix_cases_closed", "status", "closed_on", sqlite_where=text("status = 'closed'"),
-              postgresql_where=text("status = 'closed'")),
+        Index("ix_cases_closed", "status", "closed_on", sqlite_where=text("status = 'closed'")),
     )
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=64, unique=True)

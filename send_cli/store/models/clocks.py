@@ -17,11 +17,10 @@ class Deadline(SQLModel, table=True):
         Index("ix_deadlines_case", "case_id"),
         # the open clocks of one case, with their start (revisions 0009, 0012)
         Index("ix_deadlines_open_case", "case_id", "due", "milestone", "start",
-              sqlite_where=text("met_on IS NULL"), postgresql_where=text("met_on IS NULL")),
+              sqlite_where=text("met_on IS NULL")),
         # the clocks met of one case (revision 0009)
         Index("ix_deadlines_met_case", "case_id", "milestone", "met_on",
-              sqlite_where=text("met_on IS NOT NULL"),
-              postgresql_where=text("met_on IS NOT NULL")),
+              sqlite_where=text("met_on IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")
@@ -56,8 +55,7 @@ class AdviceRequest(SQLModel, table=True):
         Index("ix_advice_requests_received", "received"),
         # the advice outstanding, every column a count reads (revision 0012)
         Index("ix_advice_requests_open", "received", "withdrawn_at", "source", "requested",
-              "case_id", sqlite_where=text("received IS NULL AND withdrawn_at IS NULL"),
-              postgresql_where=text("received IS NULL AND withdrawn_at IS NULL")),
+              "case_id", sqlite_where=text("received IS NULL AND withdrawn_at IS NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

@@ -1,12 +1,13 @@
 """The counts behind the council's figures, kept by the database's own
 triggers as follow-ups, clocks and cases are written (migration 0005), so
 `report kpi` adds up a year of days instead of counting a year of work; and
-the breach forecast's stage durations (migration 0010). Nothing in send-cli
+the breach forecast's stage durations (migration 0010) and open requests
+(migration 0013). Nothing in send-cli
 writes these tables."""
 
 import datetime as dt
 
-from sqlalchemy import text
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -41,3 +42,27 @@ class StageDay(SQLModel, table=True):
     stage: str = Field(primary_key=True, max_length=40)
     days: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     n: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+
+
+class ForecastRequest(SQLModel, table=True):
+    """What the breach forecast needs of one request being assessed (status
+    requested, assessing or drafting), kept by triggers (migration 0013):
+    days counted from 1 January 1970; waiting_<source>: the last advice asked
+    of that source and not yet received nor withdrawn."""
+
+    __tablename__ = "forecast_requests"
+    __table_args__ = (Index("ix_forecast_requests_officer", "officer_id"),)
+    case_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ref: str = Field(max_length=64)
+    officer_id: int
+    received_day: int
+    decided_day: int | None = None
+    issue_day: int | None = None
+    drafted: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    advice: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    advice_got_day: int | None = None
+    waiting_educational_psychology: int | None = None
+    waiting_health: int | None = None
+    waiting_social_care: int | None = None
+    waiting_school: int | None = None
+    waiting_other: int | None = None

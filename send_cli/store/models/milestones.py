@@ -17,7 +17,7 @@ class Milestone(SQLModel, table=True):
         Index("ix_milestones_case", "case_id", "on"),
         # what ends the advice owed: a plan ceased, a refusal (revision 0012)
         Index("ix_milestones_ending", "case_id", "on", "kind", "outcome",
-              sqlite_where=text(ENDING), postgresql_where=text(ENDING)),
+              sqlite_where=text(ENDING)),
     )
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id")

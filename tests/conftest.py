@@ -231,6 +231,9 @@ class PgServer:
                     marks = ", ".join(["%s"] * len(rows[0]))
                     with self.conn.cursor() as cur:
                         cur.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+            # what a new store counts of its (emptied) audit trail
+            self.conn.execute("INSERT INTO store_counts (name, n) SELECT 'audit', count(*)"
+                              " FROM audit")
             self.conn.execute("SELECT setval(pg_get_serial_sequence('panels', 'id'), "
                               "COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM panels")
         return self.url

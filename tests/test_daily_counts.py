@@ -1,7 +1,8 @@
-"""The daily reads at England's size (revision 0012): the open clocks of the
+"""The daily reads at England's size (revisions 0012 and 0014): the open clocks of the
 cases that ended are kept per due day as cases close, cease, are refused
 and reopen, so `deadlines` counts what it lists from the kept counts; the
-counts under the list, the KPIs' advice outstanding and the busiest
+counts under the list, the KPIs' advice outstanding (from the day each
+piece of advice is owed no more, kept by triggers) and the busiest
 officers' caseloads are the same as the rows give; and the queries read
 their own indexes. On SQLite and on PostgreSQL."""
 
@@ -127,9 +128,10 @@ def test_upgrade_from_the_revision_before_counts_the_ended_clocks(team: Any) -> 
     same_counts(team)
 
 
-def test_advice_outstanding_leaves_out_what_is_owed_no_more(team: Any) -> None:
-    """Advice asked on a case later closed, or refused, is outstanding no
-    more once that happened; received or withdrawn advice is not counted."""
+def advice_history(team: Any) -> None:
+    """Four cases, each asked health and school advice on 27 July 2026: A-4's
+    school advice received on 20 August, A-2 closed on 1 October, A-3's plan
+    refused on 14 September."""
     for ref, received in (("A-1", "2026-06-01"), ("A-2", "2026-06-08"), ("A-3", "2026-06-15"),
                           ("A-4", "2026-06-22")):
         team.case(ref, received=received, now=f"{received}T09:00")
@@ -144,18 +146,123 @@ def test_advice_outstanding_leaves_out_what_is_owed_no_more(team: Any) -> None:
     team.ok("case", "milestone", "A-3", "issue-decision", "--on", "2026-09-14",
             "--outcome", "refused", now=NOW)
 
-    def advice(to: str) -> tuple[dict[str, int], dict[str, int]]:
-        found = team.json("report", "kpi", "--from", "2026-01-01", "--to", to, now=NOW)
-        return found["advice_outstanding"], found["advice_overdue"]
 
-    outstanding, overdue = advice("2026-11-20")
+def advice_figures(team: Any, to: str) -> tuple[dict[str, int], dict[str, int]]:
+    found = team.json("report", "kpi", "--from", "2026-01-01", "--to", to, now=NOW)
+    return found["advice_outstanding"], found["advice_overdue"]
+
+
+def assert_advice_history(team: Any) -> None:
+    outstanding, overdue = advice_figures(team, "2026-11-20")
     assert (outstanding["health"], outstanding["school"]) == (2, 1)  # A-1 both, A-4 health
     assert (overdue["health"], overdue["school"]) == (2, 1)
     # before the refusal, the closure and the advice received, all was owed
-    outstanding, _ = advice("2026-08-01")
+    outstanding, _ = advice_figures(team, "2026-08-01")
     assert (outstanding["health"], outstanding["school"]) == (4, 4)
-    outstanding, _ = advice("2026-09-01")
+    outstanding, _ = advice_figures(team, "2026-09-01")
     assert (outstanding["health"], outstanding["school"]) == (4, 3)
+    # the day it ended is no longer owed: the refusal of 14 September, the
+    # advice received on 20 August
+    outstanding, _ = advice_figures(team, "2026-09-13")
+    assert (outstanding["health"], outstanding["school"]) == (4, 3)
+    outstanding, _ = advice_figures(team, "2026-09-14")
+    assert (outstanding["health"], outstanding["school"]) == (3, 2)
+    outstanding, _ = advice_figures(team, "2026-08-19")
+    assert outstanding["school"] == 4
+
+
+def test_advice_outstanding_leaves_out_what_is_owed_no_more(team: Any) -> None:
+    """Advice asked on a case later closed, or refused, is outstanding no
+    more once that happened; received or withdrawn advice is not counted."""
+    advice_history(team)
+    assert_advice_history(team)
+    team.ok("case", "advice", "A-1", "--from", "school", "--withdraw", "--reason",
+            "asked in error", now=NOW)
+    outstanding, _ = advice_figures(team, "2026-11-20")
+    assert (outstanding["health"], outstanding["school"]) == (2, 0)
+    assert counts_check(team) == "ok"
+
+
+def test_upgrade_from_the_revision_before_keeps_the_advice_owed(team: Any,
+                                                                backend: str) -> None:
+    """A store with advice at revision 0013 (no advice_owed, no triggers)
+    upgraded to 0014 keeps the day each piece of advice is owed no more (and
+    the audit trail's size), the same figures come out, the triggers follow
+    what comes after, and `db check` finds a wrong row that `db recount`
+    puts right."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from send_cli.settings import resolve
+    from send_cli.store.engine import HEAD, REVISIONS, alembic_config, open_store, run_migrations
+
+    advice_history(team)
+    store = open_store(resolve(db=os.environ["SEND_CLI_DB"], officer="test", now=NOW))
+
+    def owed() -> dict[tuple[str, str], str | None]:
+        with store.engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT c.ref, o.source, o.owed_until FROM advice_owed o"
+                " JOIN cases c ON c.id = o.case_id")).all()
+            conn.rollback()
+        return {(ref, source): None if until is None else str(until)
+                for ref, source, until in rows}
+
+    try:
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), REVISIONS[REVISIONS.index("0014") - 1])
+        with store.engine.connect() as conn:
+            assert "advice_owed" not in inspect(conn).get_table_names()
+            conn.rollback()
+        run_migrations(store)
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
+                == HEAD
+            conn.rollback()
+        assert owed() == {("A-1", "health"): None, ("A-1", "school"): None,
+                          ("A-2", "health"): "2026-10-01", ("A-2", "school"): "2026-10-01",
+                          ("A-3", "health"): "2026-09-14", ("A-3", "school"): "2026-09-14",
+                          ("A-4", "health"): None, ("A-4", "school"): "2026-08-20"}
+        assert_advice_history(team)
+        assert counts_check(team) == "ok"
+        with store.engine.connect() as conn:  # the audit trail's size, kept too
+            kept, entries = conn.execute(text(
+                "SELECT (SELECT n FROM store_counts WHERE name = 'audit'),"
+                " (SELECT count(*) FROM audit)")).one()
+            conn.rollback()
+        assert kept == entries > 20
+        # the triggers: advice received, a plan refused
+        team.ok("case", "advice", "A-1", "--from", "health", "--requested", "2026-07-27",
+                "--received", "2026-11-02", now=NOW)
+        team.ok("case", "milestone", "A-4", "issue-decision", "--on", "2026-11-16",
+                "--outcome", "refused", now=NOW)
+        kept = owed()
+        assert (kept[("A-1", "health")], kept[("A-4", "health")]) == ("2026-11-02",
+                                                                      "2026-11-16")
+        assert kept[("A-4", "school")] == "2026-08-20"  # received before the refusal
+        assert counts_check(team) == "ok"
+        if backend == "sqlite":
+            with sqlite3.connect(os.environ["SEND_CLI_DB"]) as con:
+                con.execute("UPDATE advice_owed SET owed_until = NULL WHERE case_id ="
+                            " (SELECT id FROM cases WHERE ref = 'A-3')"
+                            " AND source = 'school'")
+            assert counts_check(team).startswith(
+                "1 differ from the rows they count (advice owed on A-3")
+            team.ok("db", "recount")
+            assert counts_check(team) == "ok"
+            assert owed()[("A-3", "school")] == "2026-09-14"
+            with sqlite3.connect(os.environ["SEND_CLI_DB"]) as con:
+                con.execute("UPDATE store_counts SET n = n + 5 WHERE name = 'audit'")
+            assert counts_check(team).startswith(
+                "1 differ from the rows they count (the number of audit entries")
+            team.ok("db", "recount")
+            assert counts_check(team) == "ok"
+        # the table's "... and N more" from the kept count, as many as there are
+        entries = len(team.json("audit", now=NOW))
+        shown = team.ok("audit", "--limit", "3", now=NOW).stdout
+        assert f"... and {entries - 3} more" in shown
+    finally:
+        store.dispose()
 
 
 def test_the_table_shows_the_busiest_officers_of_all(team: Any) -> None:
@@ -177,8 +284,8 @@ def test_the_table_shows_the_busiest_officers_of_all(team: Any) -> None:
 
 
 def test_the_counts_read_their_own_indexes(team: Any, backend: str) -> None:
-    """SQLite's plans: the advice outstanding from its index, the closed cases
-    and the ending milestones from theirs; the clocks under an exception
+    """SQLite's plans: the advice outstanding from the index of the advice
+    owed (revision 0014), in the order of its sources; the clocks under an exception
     without reading each case."""
     if backend != "sqlite":
         pytest.skip("reads SQLite's query plan")
@@ -205,8 +312,8 @@ def test_the_counts_read_their_own_indexes(team: Any, backend: str) -> None:
     try:
         kpi._advice(Tracing(), end)
         plans = " | ".join(captured)
-        assert "COVERING INDEX ix_advice_requests_open" in plans, plans
-        assert "ix_cases_closed" in plans and "ix_milestones_ending" in plans, plans
+        assert "COVERING INDEX ix_advice_owed_until" in plans, plans
+        assert "TEMP B-TREE" not in plans.split("|")[0], plans  # read in the order of sources
         captured.clear()
         deadlines.deadline_summary(Tracing(), today=end - timedelta(days=1), within=7)
         plans = " | ".join(captured)

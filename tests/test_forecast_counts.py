@@ -122,7 +122,10 @@ def counts_ok(cli: Any) -> None:
     assert rows["kpi_counts"] == "ok"
 
 
-DAYS = [d("2025-03-03") + timedelta(days=23 * i) for i in range(25)]
+# across the year, and the first and last days of months (the medians add
+# up whole months from the counts kept by month, the rest by the day)
+DAYS = [d("2025-03-03") + timedelta(days=23 * i) for i in range(25)] + [
+    d("2025-12-01"), d("2026-02-28"), d("2026-03-01"), d("2026-03-31")]
 
 
 def test_kept_counts_give_the_direct_medians(team) -> None:
@@ -197,6 +200,15 @@ def test_db_recount_puts_wrong_stage_counts_right(team, backend) -> None:
     result = team("db", "check", "--format", "json")
     rows = {r["check"]: r["result"] for r in json.loads(result.stdout)}
     assert rows["kpi_counts"].startswith("1 differ from the rows they count (stage plan ending ")
+    team.ok("db", "recount")
+    counts_ok(team)
+    # the same counts by month (revision 0014) are checked against the days
+    with sqlite3.connect(os.environ["SEND_CLI_DB"]) as con:
+        con.execute("UPDATE stage_months SET n = n + 1 WHERE stage = 'plan'")
+    result = team("db", "check", "--format", "json")
+    rows = {r["check"]: r["result"] for r in json.loads(result.stdout)}
+    assert rows["kpi_counts"].startswith(
+        "1 differ from the rows they count (stage plan in the month of 2026-03-01")
     team.ok("db", "recount")
     counts_ok(team)
 

@@ -76,21 +76,34 @@ CLIMBING = ("SELECT f.id, f.kind, f.due, f.level, f.reason, f.created_at, c.ref,
 
 
 class _Owners:
-    """Who holds each role: the officers table is small, so it is read once.
-    The step above the named officer is never the named officer: a senior
+    """Who holds each step above the named officer: those officers (a few
+    hundred at England's size, of thousands) are read once per reader. The
+    step above the named officer is never the named officer: a senior
     casework officer's own late reply goes to another senior, or no one."""
+
+    ROLES = tuple(step.role for step in ladder.LADDER if step.role)
 
     def __init__(self, reader: Reader) -> None:
         self.in_team: dict[tuple[str, str], list[str]] = {}
         self.anywhere: dict[str, list[str]] = {}
+        roles = ", ".join(f"'{role}'" for role in self.ROLES)
         for code, team, role in reader.rows(
-                "SELECT code, team, role FROM officers WHERE active = :yes ORDER BY code",
-                {"yes": True}):
+                "SELECT code, team, role FROM officers WHERE active = :yes"
+                f" AND role IN ({roles}) ORDER BY code", {"yes": True}):
             self.in_team.setdefault((role, team), []).append(code)
             self.anywhere.setdefault(role, []).append(code)
 
+    @classmethod
+    def of(cls, reader: Reader) -> _Owners:
+        """The owners of READER's snapshot, read once (the count and the rows
+        of one report share them)."""
+        owners = reader.memo.get("escalation-owners")
+        if owners is None:
+            owners = reader.memo["escalation-owners"] = cls(reader)
+        return owners
+
     def owner(self, role: str | None, team: str, *, named: str) -> str | None:
-        if role is None:
+        if role not in self.ROLES:  # the named officer's own step
             return None
         for codes in (self.in_team.get((role, team), ()), self.anywhere.get(role, ())):
             for code in codes:
@@ -148,7 +161,7 @@ def escalation_count(session: Any, *, cal: Calendar, today: date,
     # are counted with the others raised, at their own steps
     ordinary = late() - late(" AND f.kind = :kind")
     return ordinary + len(_raised(reader, cal=cal, today=today, officer=officer, team=team,
-                                  owners=_Owners(reader)))
+                                  owners=_Owners.of(reader)))
 
 
 def escalation_rows(session: Any, *, cal: Calendar, today: date,
@@ -168,7 +181,7 @@ def escalation_rows(session: Any, *, cal: Calendar, today: date,
     reader = as_reader(session)
     if officer:
         officer_named(reader, officer)
-    owners = _Owners(reader)
+    owners = _Owners.of(reader)
     raised = _raised(reader, cal=cal, today=today, officer=officer, team=team,
                      owners=owners)
     scope, scoped = _scope(reader, today, officer, team)

@@ -4,8 +4,9 @@ the managers' summary, and the backtest (rules/forecast.py is the model).
 
 The medians are counted in SQL as histograms (days -> how many), one
 GROUP BY per stage over the 12 months before the forecast day, from the
-durations the store keeps (stage_days, migration 0010), so the store sends
-back a few hundred rows whatever its size; the forecast of every open request
+durations the store keeps (stage_days, migration 0010; the whole months
+from the same added up by month, stage_months, migration 0014), so the
+store sends back a few hundred rows whatever its size; the forecast of every open request
 is worked out in SQL from what the store keeps of each (forecast_requests,
 migration 0013): one pass over a compact table. Plain SQL through a Reader
 (store/reader.py), so the forecast runs on the lean read path; the backtest
@@ -41,19 +42,37 @@ def histograms(source: Any, *, day: date) -> dict[str, dict[int, int]]:
     plans made (days from the last advice received before them).
 
     Read from the counts the store keeps as work is recorded (stage_days,
-    migration 0010): a year of days, whatever the store's size. SOURCE: a
-    Reader or a SQLAlchemy session."""
+    migration 0010): a year of days, whatever the store's size; the whole
+    months of that year from the same counts added up by month
+    (stage_months, migration 0014), and only the days of the two months the
+    year cuts from stage_days. SOURCE: a Reader or a SQLAlchemy session."""
     reader = as_reader(source)
     since = add_months(day, -model.WINDOW_MONTHS)
+    # the whole months from..to (to: the first of DAY's month, left out)
+    month_to = date(day.year, day.month, 1)
+    month_from = since if since.day == 1 else add_months(date(since.year, since.month, 1), 1)
+    month_from = min(month_from, month_to)
     # an 'asking' counts only if its advice was asked before DAY:
-    # decision day + days < DAY
+    # decision day + days < DAY; read by the day, all year
     before = ("days < :day - day" if reader.dialect == "postgresql"
               else "days < julianday(:day) - julianday(day)")
     out: dict[str, dict[int, int]] = defaultdict(dict)
     for stage, days, n in reader.rows(
-            f"""SELECT stage, days, sum(n) FROM stage_days
-                WHERE day >= :since AND day < :day AND (stage <> 'asking' OR {before})
-                GROUP BY stage, days""", {"since": since, "day": day}):
+            f"""SELECT stage, days, sum(n) FROM (
+                  SELECT stage, days, n FROM stage_months
+                  WHERE month >= :month_from AND month < :month_to AND stage <> 'asking'
+                  UNION ALL
+                  SELECT stage, days, n FROM stage_days
+                  WHERE day >= :since AND day < :month_from AND (stage <> 'asking' OR {before})
+                  UNION ALL
+                  SELECT stage, days, n FROM stage_days
+                  WHERE day >= :month_to AND day < :day AND (stage <> 'asking' OR {before})
+                  UNION ALL
+                  SELECT stage, days, n FROM stage_days
+                  WHERE day >= :month_from AND day < :month_to AND stage = 'asking'
+                    AND {before}) s
+                GROUP BY stage, days""",
+            {"since": since, "day": day, "month_from": month_from, "month_to": month_to}):
         if n and n > 0 and days >= 0:
             out[stage][int(days)] = int(n)
     return dict(out)
@@ -80,15 +99,20 @@ def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool,
     (waiting_for, late) with its count. GROUPED: one row per (20-week day,
     late, waiting_for) with its count."""
     big, small = ("GREATEST", "LEAST") if dialect == "postgresql" else ("max", "min")
-    expected = ",\n".join(
-        f"CASE WHEN r.{FORECAST_SOURCES[s]} IS NULL THEN {NONE} "
-        f"ELSE {big}(r.{FORECAST_SOURCES[s]} + :a_{c}, :t) END AS e_{c}"
-        for s, c in SOURCE_COLUMNS.items())
-    e_all = ", ".join(f"e_{c}" for c in SOURCE_COLUMNS.values())
-    by_name = sorted(SOURCE_COLUMNS.items(), reverse=True)
-    source_waited = " ".join(f"WHEN e_{c} = emax THEN '{s} advice'" for s, c in by_name)
-    mask = " + ".join(f"(CASE WHEN e_{c} > {NONE} THEN {1 << i} ELSE 0 END)"
-                      for i, c in enumerate(SOURCE_COLUMNS.values()))
+    # Each source waited on is expected on max(asked + its median, today);
+    # the request waits for the latest, ties to the later name. Coded as
+    # expected * 8 + the rank of the name (0 when not waited on), the latest
+    # is one max() of five numbers, and its day and its source are read from
+    # that number without comparing each source's day again.
+    ranked = sorted(SOURCE_COLUMNS.items())
+    coded = ", ".join(
+        f"CASE WHEN r.{FORECAST_SOURCES[s]} IS NULL THEN 0 "
+        f"ELSE {big}(r.{FORECAST_SOURCES[s]} + :a_{c}, :t) * 8 + {rank} END"
+        for rank, (s, c) in enumerate(ranked))
+    source_waited = " ".join(f"WHEN {rank} THEN '{s} advice'"
+                             for rank, (s, _) in enumerate(ranked))
+    mask = " + ".join(f"(CASE WHEN r.{FORECAST_SOURCES[s]} IS NULL THEN 0 ELSE {1 << i} END)"
+                      for i, s in enumerate(SOURCE_COLUMNS))
     where = ["1 = 1"]
     if officer:
         where.append("o.code = :officer")
@@ -96,16 +120,17 @@ def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool,
         where.append("r.received_day <= :received_by")
     # b, c2 and c3 are steps of one expression, folded into f (NOT
     # MATERIALIZED: SQLite would otherwise write each out, 38,000 rows at
-    # England's size, 115 ms against 77 ms); f is read twice, so it is written
+    # England's size); f is read twice, so it is written
     sql = f"""
     WITH b AS NOT MATERIALIZED (
       SELECT r.ref, o.code, r.received_day AS rec, r.decided_day AS dec, r.issue_day AS iss,
         1 - r.drafted AS no_draft, r.advice AS n, coalesce(r.advice_got_day, {NONE}) AS got,
-        {expected}
+        {big}({coded}) AS kmax, {mask} AS mask
       FROM forecast_requests r JOIN officers o ON o.id = r.officer_id
       WHERE {' AND '.join(where)}
     ), c2 AS NOT MATERIALIZED (
-      SELECT b.*, coalesce(dec, {big}(rec + :md, :t)) AS decided, {big}({e_all}) AS emax
+      SELECT b.*, coalesce(dec, {big}(rec + :md, :t)) AS decided,
+        CASE WHEN mask = 0 THEN {NONE} ELSE kmax / 8 END AS emax
       FROM b
     ), c3 AS NOT MATERIALIZED (
       SELECT c2.*,
@@ -118,14 +143,13 @@ def _forecast_sql(dialect: str, *, officer: bool, within: bool, top: bool,
       SELECT ref, code, rec + :weeks20 AS due,
         {big}({big}(last0, decided) + :mp, :t) AS fin,
         CASE WHEN dec IS NULL THEN 'decision' WHEN branch = 0 THEN 'asking'
-             WHEN emax > {NONE} THEN 'advice' ELSE 'plan' END AS stage,
+             WHEN mask > 0 THEN 'advice' ELSE 'plan' END AS stage,
         CASE WHEN dec IS NULL THEN 'assessment decision'
              WHEN branch = 0 THEN 'advice to be asked'
-             WHEN emax > {NONE} THEN (CASE {source_waited} END)
+             WHEN mask > 0 THEN (CASE kmax % 8 {source_waited} END)
              WHEN iss IS NULL THEN 'decision to issue'
              WHEN no_draft = 1 THEN 'draft plan' ELSE 'final plan' END AS waiting,
-        CASE WHEN dec IS NULL THEN 1 ELSE 0 END AS undecided, branch,
-        {mask} AS mask
+        CASE WHEN dec IS NULL THEN 1 ELSE 0 END AS undecided, branch, mask
       FROM c3
     )"""
     columns = "ref, code, due, fin, stage, waiting, undecided, branch, mask"

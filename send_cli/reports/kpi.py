@@ -5,8 +5,8 @@ store per day, and open cases per officer, as the work is recorded
 adds up its days, so it costs the same on England's store as on a county's.
 What is left is counted from the rows that hold it: the plans under a
 reg 10(4) exception (from the few cases that have one) and the advice
-outstanding (from the advice not yet received). No case is looked at one by
-one.
+outstanding (from the day each piece of advice is owed no more, kept by the
+triggers of migration 0014). No case is looked at one by one.
 
 Definitions (README 'timeline' section):
 - plans issued: final plans made in the period (the final-plan clock met in
@@ -160,31 +160,21 @@ def _followups(reader: Reader, start: date, end: date, today: date) -> tuple[int
     return n, ok
 
 
-# By :end nothing more is owed on the advice (a): the case was closed (the
-# closed cases read from their own index, not case by case), or the council
-# refused to assess or to issue a plan on or after it was asked, or the plan
-# ceased (those milestones read from their own index too, revision 0012).
-ASSESSMENT_ENDED = """(a.case_id IN (SELECT c.id FROM cases c WHERE c.status = 'closed'
-                                        AND (c.closed_on IS NULL OR c.closed_on <= :end))
-    OR EXISTS (SELECT 1 FROM milestones m WHERE m.case_id = a.case_id
-        AND m."on" >= a.requested AND m."on" <= :end
-        AND (m.kind = 'ceased' OR (m.kind IN ('assessment-decision', 'issue-decision')
-                                   AND m.outcome = 'refused'))))"""
-
-
 def _advice(reader: Reader, end: date) -> tuple[dict[str, int], dict[str, int]]:
+    """The advice outstanding as the day END ended, and of it overdue (past
+    its 6 weeks), per source: from what the store keeps of each piece of
+    advice (advice_owed, revision 0014: the first day it is owed no more,
+    received or its case's assessment ended), one range of its index."""
     weeks = CLOCKS["advice"].length
     overdue_before = end - timedelta(weeks=weeks)  # due (requested + 6 weeks) before END
     outstanding = dict.fromkeys(ADVICE_SOURCES, 0)
     overdue = dict.fromkeys(ADVICE_SOURCES, 0)
-    # not received at all (read from the index of the advice outstanding, in
-    # the order of its sources), then received after END
-    for received in ("a.received IS NULL", "a.received > :end"):
+    # still owed, then owed until after END
+    for owed in ("owed_until IS NULL", "owed_until > :end"):
         for source, n, late in reader.rows(
-                "SELECT a.source, count(*),"
-                " coalesce(sum(CASE WHEN a.requested < :overdue_before THEN 1 ELSE 0 END), 0)"
-                f" FROM advice_requests a WHERE {received} AND a.withdrawn_at IS NULL"
-                f" AND a.requested <= :end AND NOT {ASSESSMENT_ENDED} GROUP BY a.source",
+                "SELECT source, count(*),"
+                " coalesce(sum(CASE WHEN requested < :overdue_before THEN 1 ELSE 0 END), 0)"
+                f" FROM advice_owed WHERE {owed} AND requested <= :end GROUP BY source",
                 {"end": end, "overdue_before": overdue_before}):
             outstanding[source] = outstanding.get(source, 0) + int(n)
             overdue[source] = overdue.get(source, 0) + int(late or 0)

@@ -1,8 +1,9 @@
-"""The counts behind the KPIs (kpi_days, officer_caseloads) and the breach
-forecast's stage durations (stage_days) and open requests
+"""The counts behind the KPIs (kpi_days, officer_caseloads, advice_owed), the
+audit trail's size (store_counts) and
+the breach forecast's stage durations (stage_days) and open requests
 (forecast_requests), worked out again from the rows they count: `db check`
 compares them with what the triggers of migrations 0005, 0007, 0009, 0010,
-0012 and 0013 have kept (0009: the open statutory clocks per due
+0012, 0013 and 0014 have kept (0009: the open statutory clocks per due
 day, 'open:<milestone>'; 0012: those of them the ended cases hold,
 'ended:<milestone>'), and `db recount` puts them right.
 Plain SQL on both backends; nothing here imports the models."""
@@ -100,6 +101,16 @@ def stage_counts(dialect: str) -> str:
     GROUP BY received, source, requested"""
 
 
+def stage_month_counts(dialect: str) -> str:
+    """(month, stage, days, n): stage_days added up by calendar month (what
+    migration 0014's triggers keep); stage_days is itself checked against
+    the rows it counts."""
+    month = ("CAST(date_trunc('month', day) AS date)" if dialect == "postgresql"
+             else "date(day, 'start of month')")
+    return (f"SELECT {month}, stage, days, sum(n) FROM stage_days"
+            f" GROUP BY {month}, stage, days")
+
+
 # What the breach forecast keeps of each request being assessed (revision
 # 0013), in its columns' order; days counted from 1 January 1970.
 FORECAST_SOURCES = {"educational-psychology": "waiting_educational_psychology",
@@ -139,6 +150,28 @@ def forecast_requests(dialect: str) -> str:
     FROM cases c WHERE c.status IN ('requested', 'assessing', 'drafting')"""
 
 
+ADVICE_OWED_COLUMNS = "advice_id, case_id, source, requested, owed_until"
+
+
+def advice_owed(dialect: str) -> str:
+    """The rows of advice_owed (ADVICE_OWED_COLUMNS), from the advice, its
+    case's closure and the milestones that end what is owed (what migration
+    0014's triggers keep)."""
+    closed = ("(SELECT CASE WHEN c.status = 'closed' THEN coalesce(c.closed_on, a.requested)"
+              " END FROM cases c WHERE c.id = a.case_id)")
+    ended = ('(SELECT min(m."on") FROM milestones m WHERE m.case_id = a.case_id'
+             ' AND m."on" >= a.requested AND (m.kind = \'ceased\' OR (m.kind IN'
+             " ('assessment-decision', 'issue-decision') AND m.outcome = 'refused')))")
+    if dialect == "postgresql":
+        until = f"LEAST(a.received, {closed}, {ended})"
+    else:  # SQLite's min() of several values is NULL when one is
+        until = ("nullif(min(" + ", ".join(f"coalesce({x}, '9999-12-31')"
+                                           for x in ("a.received", closed, ended))
+                 + "), '9999-12-31')")
+    return (f"SELECT a.id, a.case_id, a.source, a.requested, {until}"
+            " FROM advice_requests a WHERE a.withdrawn_at IS NULL")
+
+
 def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> list[str]:
     """What the kept counts get wrong, as 'metric day' labels (empty: none).
     FETCH runs a query and returns its rows."""
@@ -162,12 +195,29 @@ def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> 
     wrong += sorted({f"stage {s} ending {d}" for d, s, n_days in
                      stages_want.keys() | stages_have.keys()
                      if stages_want.get((d, s, n_days)) != stages_have.get((d, s, n_days))})
+    months_want = stages(stage_month_counts(dialect))
+    months_have = stages("SELECT month, stage, days, n FROM stage_months")
+    wrong += sorted({f"stage {s} in the month of {d}" for d, s, n_days in
+                     months_want.keys() | months_have.keys()
+                     if months_want.get((d, s, n_days)) != months_have.get((d, s, n_days))})
     kept_want = {int(r[0]): tuple(r[1:]) for r in fetch(forecast_requests(dialect))}
     kept_have = {int(r[0]): tuple(r[1:]) for r in fetch(
         f"SELECT {FORECAST_COLUMNS} FROM forecast_requests")}
     wrong += [f"forecast of {(kept_want.get(c) or kept_have[c])[0]}"
               for c in sorted(kept_want.keys() | kept_have.keys())
               if kept_want.get(c) != kept_have.get(c)]
+    kept_audit = fetch("SELECT n FROM store_counts WHERE name = 'audit'")
+    if [int(r[0]) for r in kept_audit] != [int(fetch("SELECT count(*) FROM audit")[0][0])]:
+        wrong.append("the number of audit entries")
+    # two million pieces of advice at England's size: compared in the database
+    want, have = advice_owed(dialect), f"SELECT {ADVICE_OWED_COLUMNS} FROM advice_owed"
+    owed_cases = sorted({int(c) for (c,) in fetch(
+        f"SELECT case_id FROM ({want} EXCEPT {have}) w UNION"
+        f" SELECT case_id FROM ({have} EXCEPT {want}) h")})
+    if owed_cases:
+        refs = dict(fetch("SELECT id, ref FROM cases WHERE id IN ("
+                          + ", ".join(str(c) for c in owed_cases[:100]) + ")"))
+        wrong += [f"advice owed on {refs.get(c, f'case #{c}')}" for c in owed_cases]
     return [" ".join(k) if isinstance(k, tuple) else k for k in wrong]
 
 
@@ -179,7 +229,12 @@ def recount(execute: Callable[[str], Any], dialect: str) -> None:
     execute("INSERT INTO kpi_days (metric, day, n, ok, days) " + _day_counts(dialect))
     execute("INSERT INTO officer_caseloads (officer_id, open_cases) " + CASELOADS)
     execute("DELETE FROM stage_days")
+    execute("DELETE FROM stage_months")  # after stage_days: its triggers write here
     execute("INSERT INTO stage_days (day, stage, days, n) " + stage_counts(dialect))
     execute("DELETE FROM forecast_requests")
     execute(f"INSERT INTO forecast_requests ({FORECAST_COLUMNS}) "
             + forecast_requests(dialect))
+    execute("DELETE FROM store_counts")
+    execute("INSERT INTO store_counts (name, n) SELECT 'audit', count(*) FROM audit")
+    execute("DELETE FROM advice_owed")
+    execute(f"INSERT INTO advice_owed ({ADVICE_OWED_COLUMNS}) " + advice_owed(dialect))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # checks this against Alembic's own view, so the store's revision can be
 # compared with the head without importing Alembic on every command.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009",
-             "0010", "0011", "0012", "0013")
+             "0010", "0011", "0012", "0013", "0014")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 10_000

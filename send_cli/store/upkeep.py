@@ -235,7 +235,8 @@ def recount(store: Store, *, actor: str, now: datetime) -> None:
     with store.write() as session:
         counts.recount(lambda sql: session.execute(text(sql)), store.engine.dialect.name)
         record(session, officer=actor, now=now, action="store.recount", entity="store",
-               after={"counts": "kpi_days, officer_caseloads, stage_days"})
+               after={"counts": "kpi_days, officer_caseloads, stage_days, stage_months, "
+                                         "forecast_requests, advice_owed, store_counts"})
 
 
 # -- backup ---------------------------------------------------------------
@@ -669,7 +670,8 @@ def copy_store(source: Store, to: str, *, actor: str, now: datetime,
         engine.dispose()
 
 
-DERIVED_TABLES = ("kpi_days", "officer_caseloads", "stage_days")
+DERIVED_TABLES = ("kpi_days", "officer_caseloads", "stage_days", "stage_months",
+                  "forecast_requests", "advice_owed", "store_counts")
 
 
 def _table_counts(conn: Any) -> dict[str, int]:

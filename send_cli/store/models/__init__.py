@@ -11,7 +11,7 @@ load_all() builds every table, for Alembic's env.py and `db copy`. A write
 session calls load_referred() before each flush: SQLAlchemy sorts a flush by
 the foreign keys of the tables it knows, and a foreign key naming a table
 that was never built cannot be sorted, so every table a built one refers to
-is built too (logging a contact builds 15 of the 23). Reads need only the
+is built too (logging a contact builds 15 of the 26). Reads need only the
 tables they select from (a join with an explicit ON clause never looks at
 other foreign keys).
 """
@@ -60,7 +60,10 @@ WHERE = {
     "KpiDay": "kpi",
     "OfficerCaseload": "kpi",
     "StageDay": "kpi",
+    "StageMonth": "kpi",
     "ForecastRequest": "kpi",
+    "AdviceOwed": "kpi",
+    "StoreCount": "kpi",
     "Person": "persons",
     "Placement": "persons",
 }
@@ -88,7 +91,10 @@ TABLES = {
     "kpi_days": "kpi",
     "officer_caseloads": "kpi",
     "stage_days": "kpi",
+    "stage_months": "kpi",
     "forecast_requests": "kpi",
+    "advice_owed": "kpi",
+    "store_counts": "kpi",
     "persons": "persons",
     "placements": "persons",
 }

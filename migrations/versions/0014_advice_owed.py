@@ -42,8 +42,9 @@ store_counts holds the number ('audit'), kept by triggers on audit (on
 PostgreSQL once per statement, from its transition table).
 
 A later revision that makes SQLite copy cases, milestones, advice_requests,
-stage_days or audit (batch mode's move and copy) drops these triggers with the old
-table: it must create them again (_sqlite_triggers(), _sqlite_month_triggers()).
+stage_days or audit (batch mode's move and copy) drops these triggers with
+the old table: it must create them again (_sqlite_triggers(),
+_sqlite_month_triggers(), _audit_count_triggers()).
 """
 
 from alembic import op

@@ -181,7 +181,8 @@ def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> 
 
     want = norm(fetch(_day_counts(dialect)))
     have = norm(fetch("SELECT metric, day, n, ok, days FROM kpi_days"))
-    wrong = sorted(k for k in want.keys() | have.keys() if want.get(k) != have.get(k))
+    wrong: list[tuple[str, str] | str] = sorted(
+        k for k in want.keys() | have.keys() if want.get(k) != have.get(k))
     loads_want = {int(o): int(n) for o, n in fetch(CASELOADS) if n}
     loads_have = {int(o): int(n) for o, n in fetch(
         "SELECT officer_id, open_cases FROM officer_caseloads") if n}
@@ -210,10 +211,10 @@ def differences(fetch: Callable[[str], list[tuple[Any, ...]]], dialect: str) -> 
     if [int(r[0]) for r in kept_audit] != [int(fetch("SELECT count(*) FROM audit")[0][0])]:
         wrong.append("the number of audit entries")
     # two million pieces of advice at England's size: compared in the database
-    want, have = advice_owed(dialect), f"SELECT {ADVICE_OWED_COLUMNS} FROM advice_owed"
+    owed, kept_owed = advice_owed(dialect), f"SELECT {ADVICE_OWED_COLUMNS} FROM advice_owed"
     owed_cases = sorted({int(c) for (c,) in fetch(
-        f"SELECT case_id FROM ({want} EXCEPT {have}) w UNION"
-        f" SELECT case_id FROM ({have} EXCEPT {want}) h")})
+        f"SELECT case_id FROM ({owed} EXCEPT {kept_owed}) w UNION"
+        f" SELECT case_id FROM ({kept_owed} EXCEPT {owed}) h")})
     if owed_cases:
         refs = dict(fetch("SELECT id, ref FROM cases WHERE id IN ("
                           + ", ".join(str(c) for c in owed_cases[:100]) + ")"))

@@ -489,7 +489,9 @@ while True:
 
 
 def import_csv(path: Path, rows: int, officers: list[str]) -> None:
-    """ROWS valid new cases in the columns `export cases` writes."""
+    """ROWS valid new cases in the columns `export cases` writes. Names and
+    dates of birth are drawn at random, so some rows share both: new_child
+    says each is a child of its own (else the import refuses the file)."""
     import random
 
     from generate import FIRST, LAST, REQUESTED_BY, SETTINGS
@@ -497,13 +499,14 @@ def import_csv(path: Path, rows: int, officers: list[str]) -> None:
     rng = random.Random(7)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["ref", "name", "dob", "officer", "received", "requested_by", "setting"])
+        w.writerow(["ref", "name", "dob", "officer", "received", "requested_by", "setting",
+                    "new_child"])
         for i in range(rows):
             received = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randrange(0, 360))
             dob = received - dt.timedelta(days=rng.randrange(400, 6000))
             w.writerow([f"IMP-{i + 1:07d}", f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                         dob.isoformat(), rng.choice(officers), received.isoformat(),
-                        rng.choice(REQUESTED_BY), rng.choice(SETTINGS)])
+                        rng.choice(REQUESTED_BY), rng.choice(SETTINGS), "yes"])
 
 
 def fresh_store_with_officers(path: Path, cases: int) -> list[str]:
